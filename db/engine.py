@@ -1,0 +1,57 @@
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+from db import bookkeeping, models, showcase  # noqa: F401  (registers every table on Base.metadata)
+from db.base import Base
+from db.bookkeeping import DATA_VERSION, Meta
+from db.settings import DatabaseSettings
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def create_engine(settings: DatabaseSettings) -> AsyncEngine:
+    url = make_url(settings.database_url)
+    engine = _create_async_engine(url, echo=settings.database_echo, pool_pre_ping=False)
+    if url.get_backend_name() == "sqlite":
+        event.listen(engine.sync_engine, "connect", _configure_sqlite)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys are off by default in SQLite; WAL lets readers run while a sync writes.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def create_schema(engine: AsyncEngine) -> None:
+    """Create every missing table and index; harmless on an existing database."""
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+        await _ensure_meta(conn)
+
+
+async def _ensure_meta(conn: AsyncConnection) -> None:
+    found = await conn.scalar(select(Meta.value).where(Meta.key == DATA_VERSION))
+    if found is None:
+        await conn.execute(Meta.__table__.insert().values(key=DATA_VERSION, value=1))
+
+
+async def read_data_version(session: AsyncSession) -> int:
+    return (await session.scalar(select(Meta.value).where(Meta.key == DATA_VERSION))) or 0
+
+
+async def bump_data_version(session: AsyncSession) -> None:
+    """Mark the cached data as changed, inside the caller's transaction."""
+    await session.execute(update(Meta).where(Meta.key == DATA_VERSION).values(value=Meta.value + 1))
