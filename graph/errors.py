@@ -1,0 +1,89 @@
+"""How GraphQL errors leave the API: GitHub's error shape and masking of everything unexpected.
+
+A resolver signals an expected failure by raising a `GraphQLError` with an `extensions.code`
+(`NOT_FOUND`, `FORBIDDEN`, ...); the client sees its message. Any other exception is a bug or an
+outage: the client gets a generic message and an error id, and the log gets the exception under
+that same id, so a user's report can be matched to the traceback without leaking SQL, paths or
+tokens into a response.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+logger = logging.getLogger(__name__)
+
+INTERNAL_ERROR_MESSAGE = "Internal server error"
+INTERNAL_ERROR_CODE = "INTERNAL_SERVER_ERROR"
+
+# GitHub's v4 API names the kind of an error in a top-level `type` key; clients written against
+# GitHub read it there, so these codes are mirrored from `extensions.code`.
+GITHUB_ERROR_TYPES = frozenset({"NOT_FOUND", "FORBIDDEN"})
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Whether an error comes from an exception nobody meant to show to a client.
+
+    graphql-core wraps what a resolver raises and keeps it as `original_error`: a `GraphQLError` there
+    was raised on purpose, anything else was not. Errors without an original (syntax, validation,
+    variable coercion) are the client's own and stay readable. Validation can also wrap a custom
+    scalar's `ValueError` (a bad literal argument); such errors point at the document (`nodes`) and
+    are not masked either.
+    """
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return False
+    return error.path is not None or not error.nodes
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Replace unexpected errors by a generic one carrying an id, and log the original under that id."""
+
+    def __init__(self, error_message: str = INTERNAL_ERROR_MESSAGE) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message=error_message)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        error_id = uuid.uuid4().hex
+        path = ".".join(str(key) for key in error.path) if error.path else "<operation>"
+        original = error.original_error
+        logger.error(
+            "Unexpected error %s at %s: %s",
+            error_id,
+            path,
+            type(original).__name__,
+            exc_info=(type(original), original, original.__traceback__) if original else None,
+        )
+        return GraphQLError(
+            message=self.error_message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": INTERNAL_ERROR_CODE, "errorId": error_id},
+        )
+
+
+def masked_errors_extension(error_message: str = INTERNAL_ERROR_MESSAGE) -> Callable[[], MaskErrors]:
+    """A schema extension factory: `strawberry.Schema(..., extensions=[masked_errors_extension()])`.
+
+    A factory rather than an instance, so every operation gets its own extension object (Strawberry
+    deprecates shared instances, which hold per-operation state).
+    """
+
+    def factory() -> MaskErrors:
+        return MaskUnexpectedErrors(error_message)
+
+    return factory
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    """The error as sent over HTTP: the spec's shape, plus GitHub's top-level `type` where it has one."""
+    formatted: dict[str, Any] = dict(error.formatted)
+    code = (error.extensions or {}).get("code")
+    if code in GITHUB_ERROR_TYPES:
+        return {"type": code, **formatted}
+    return formatted

@@ -1,0 +1,259 @@
+"""The `/graphql` endpoint: Strawberry's FastAPI router held to the GraphQL-over-HTTP spec.
+
+What the subclass changes (the rest is Strawberry's):
+- Accept negotiation between `application/graphql-response+json` (chosen when the client names it)
+  and `application/json` (the default, also for `*/*` and a missing Accept); 406 when neither fits.
+- Status codes: with `application/json` a GraphQL result is always 200; with
+  `application/graphql-response+json` a request error (the document fails to parse or validate,
+  variables fail to coerce) is a 400 without a `data` key.
+- Every error body is JSON with an `errors` list, including those Strawberry answers in plain text
+  (missing query, malformed JSON, wrong content type, bad parameters); mutations over GET are a 405
+  with an `Allow` header.
+- Errors are serialized by `graph.errors.format_error` (GitHub's top-level `type`), bodies with orjson.
+"""
+
+from collections.abc import Mapping
+from contextvars import ContextVar
+from http import HTTPStatus
+from typing import Any, cast
+
+import orjson
+import strawberry.fastapi
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.base import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
+
+from graph.errors import INTERNAL_ERROR_CODE, format_error
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+
+# The media type negotiated for the request being handled. The router is one object shared by all
+# requests and Strawberry's `create_response` does not receive the request, so the choice travels in a
+# context variable, which is private to the task serving the request.
+_response_media_type: ContextVar[str] = ContextVar("graphql_response_media_type", default=JSON)
+
+
+def _media_ranges(accept: str) -> list[tuple[str, float]]:
+    ranges = []
+    for item in accept.split(","):
+        media_type, *params = (part.strip() for part in item.split(";"))
+        if not media_type:
+            continue
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((media_type.lower(), quality))
+    return ranges
+
+
+def _quality(candidate: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:
+    """The quality the client gives `candidate`, from its most specific matching range (RFC 9110)."""
+    main_type = candidate.split("/")[0]
+    best: tuple[int, float] = (-1, 0.0)
+    for media_range, quality in ranges:
+        if media_range == candidate:
+            specificity = 2
+        elif media_range == f"{main_type}/*":
+            specificity = 1
+        elif media_range == "*/*":
+            specificity = 0
+        else:
+            continue
+        if specificity > best[0]:
+            best = (specificity, quality)
+    return best[1], best[0]
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header, or None when the client accepts neither.
+
+    `application/graphql-response+json` wins when the client names it at least as highly as
+    `application/json`; wildcards and a missing header mean `application/json`, as the spec asks
+    while clients migrate.
+    """
+    if accept is None or not accept.strip():
+        return JSON
+    ranges = _media_ranges(accept)
+    best, best_key = None, (0.0, -1, False)
+    for candidate in (JSON, GRAPHQL_RESPONSE_JSON):
+        quality, specificity = _quality(candidate, ranges)
+        # On a tie the new media type is preferred only when named explicitly.
+        key = (quality, specificity, (candidate == GRAPHQL_RESPONSE_JSON) == (specificity == 2))
+        if quality > 0 and key > best_key:
+            best, best_key = candidate, key
+    return best
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Whether execution never started: errors, no data, and no error located at a field."""
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(error.path is None for error in errors)
+
+
+def _error_code(status: int) -> str:
+    return HTTPStatus(status).phrase.upper().replace(" ", "_").replace("-", "_")
+
+
+class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
+    """Strawberry's FastAPI router answering as the GraphQL-over-HTTP spec (and graphql-http's audit) asks.
+
+    Takes the same arguments as `strawberry.fastapi.GraphQLRouter`.
+    """
+
+    def __init__(self, schema: BaseSchema, path: str = "", *args: Any, **kwargs: Any) -> None:
+        super().__init__(schema, path, *args, **kwargs)
+
+        async def handle_other_methods() -> Response:
+            return self.error_response(
+                405, "GraphQL only supports GET and POST requests.", JSON, {"Allow": "GET, POST"}
+            )
+
+        self.add_api_route(
+            path, handle_other_methods, methods=["PUT", "PATCH", "DELETE"], include_in_schema=False
+        )
+
+    # --- errors outside execution ------------------------------------------------------------------
+
+    def error_response(
+        self, status: int, message: str, media_type: str, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """A JSON error body for a request that never reached execution."""
+        body = {"errors": [{"message": message, "extensions": {"code": _error_code(status)}}]}
+        return Response(
+            self.encode_json(body),
+            status_code=status,
+            media_type=f"{media_type}; charset=utf-8",
+            headers=dict(headers or {}),
+        )
+
+    def _response_for_http_exception(self, request: Request, exc: HTTPException, media_type: str) -> Response:
+        cause = exc.__cause__
+        if isinstance(cause, InvalidOperationTypeError) and request.method == "GET":
+            return self.error_response(405, exc.reason, media_type, {"Allow": "POST"})
+        if isinstance(cause, CannotGetOperationTypeError):
+            # A well-formed request naming an operation the document lacks is a GraphQL request error,
+            # which `application/json` reports with 200.
+            status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+            return self.error_response(status, exc.reason, media_type)
+        return self.error_response(exc.status_code, exc.reason, media_type)
+
+    async def run(
+        self,
+        request: Request | WebSocket,
+        context: Any = UNSET,
+        root_value: Any = UNSET,
+    ) -> Any:
+        if self.is_websocket_request(request):
+            return await super().run(request, context=context, root_value=root_value)
+        request = cast(Request, request)
+
+        media_type = negotiate(request.headers.get("accept"))
+        if media_type is None:
+            if not self.should_render_graphql_ide(self.request_adapter_class(request)):
+                return self.error_response(
+                    406,
+                    f"The Accept header must allow {GRAPHQL_RESPONSE_JSON} or {JSON}.",
+                    JSON,
+                    {"Accept": f"{GRAPHQL_RESPONSE_JSON}, {JSON}"},
+                )
+            media_type = JSON
+
+        token = _response_media_type.set(media_type)
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as exc:
+            return self._response_for_http_exception(request, exc, media_type)
+        finally:
+            _response_media_type.reset(token)
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # Only a browser asking for a page gets GraphiQL; a JSON client's GET without a query gets
+        # a JSON error rather than HTML (Strawberry also renders it for `*/*`).
+        return (
+            self.graphql_ide is not None
+            and request.method == "GET"
+            and request.query_params.get("query") is None
+            and "text/html" in request.headers.get("accept", "")
+        )
+
+    # --- request parsing ---------------------------------------------------------------------------
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            content_type, _ = parse_content_type(request.content_type or "")
+            if content_type == "multipart/form-data" and self.multipart_uploads_enabled:
+                return await super().parse_http_body(request)
+            if content_type != JSON:
+                raise HTTPException(415, f"Unsupported content type {content_type!r}: send {JSON}.")
+            body = await request.get_body()
+            if not body.strip():
+                raise HTTPException(400, "The request body is empty: send a JSON object with a `query`.")
+            data = self.parse_json(body)
+            if isinstance(data, list) and self.schema.config.batching_config is not None:
+                return await super().parse_http_body(request)
+            if not isinstance(data, dict):
+                raise HTTPException(400, "The request body must be a JSON object.")
+            if not isinstance(data.get("operationName"), str | None):
+                raise HTTPException(
+                    400, "The GraphQL operation's `operationName` must be a string or null, if provided."
+                )
+        return await super().parse_http_body(request)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    # --- responses ---------------------------------------------------------------------------------
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response: GraphQLHTTPResponse = {}
+        if not _is_request_error(result):
+            response["data"] = result.data
+        if result.errors:
+            response["errors"] = [format_error(error) for error in result.errors]
+        if result.extensions:
+            response["extensions"] = result.extensions
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        media_type = _response_media_type.get()
+        response = Response(
+            self.encode_json(response_data),
+            media_type=f"{media_type}; charset=utf-8",
+            status_code=sub_response.status_code or self._status(response_data, media_type),
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        return response
+
+    @staticmethod
+    def _status(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], media_type: str) -> int:
+        if media_type != GRAPHQL_RESPONSE_JSON or isinstance(response_data, list) or "data" in response_data:
+            return 200
+        errors = response_data.get("errors") or []
+        internal = any(
+            isinstance(error, dict) and (error.get("extensions") or {}).get("code") == INTERNAL_ERROR_CODE
+            for error in errors
+        )
+        return 500 if internal else 400
+
+
+__all__ = ["GRAPHQL_RESPONSE_JSON", "JSON", "GraphQLRouter", "negotiate"]
