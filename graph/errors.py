@@ -40,6 +40,23 @@ def is_unexpected(error: GraphQLError) -> bool:
     return error.path is not None or not error.nodes
 
 
+def log_unexpected(exc: BaseException, where: str) -> str:
+    """Log an unexpected exception with its traceback under a new error id, and return the id."""
+    error_id = uuid.uuid4().hex
+    logger.error(
+        "Unexpected error %s at %s: %s",
+        error_id,
+        where,
+        type(exc).__name__,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    return error_id
+
+
+def internal_error_extensions(error_id: str) -> dict[str, Any]:
+    return {"code": INTERNAL_ERROR_CODE, "errorId": error_id}
+
+
 class MaskUnexpectedErrors(MaskErrors):
     """Replace unexpected errors by a generic one carrying an id, and log the original under that id."""
 
@@ -47,23 +64,15 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=is_unexpected, error_message=error_message)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        error_id = uuid.uuid4().hex
-        path = ".".join(str(key) for key in error.path) if error.path else "<operation>"
-        original = error.original_error
-        logger.error(
-            "Unexpected error %s at %s: %s",
-            error_id,
-            path,
-            type(original).__name__,
-            exc_info=(type(original), original, original.__traceback__) if original else None,
-        )
+        where = ".".join(str(key) for key in error.path) if error.path else "<operation>"
+        error_id = log_unexpected(error.original_error or error, where)
         return GraphQLError(
             message=self.error_message,
             nodes=error.nodes,
             source=error.source,
             positions=error.positions,
             path=error.path,
-            extensions={"code": INTERNAL_ERROR_CODE, "errorId": error_id},
+            extensions=internal_error_extensions(error_id),
         )
 
 

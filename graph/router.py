@@ -12,7 +12,7 @@ What the subclass changes (the rest is Strawberry's):
 - Errors are serialized by `graph.errors.format_error` (GitHub's top-level `type`), bodies with orjson.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any, cast
@@ -20,6 +20,9 @@ from typing import Any, cast
 import orjson
 import strawberry.fastapi
 from cross_web import HTTPException
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -30,7 +33,13 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from graph.errors import INTERNAL_ERROR_CODE, format_error
+from graph.errors import (
+    INTERNAL_ERROR_CODE,
+    INTERNAL_ERROR_MESSAGE,
+    format_error,
+    internal_error_extensions,
+    log_unexpected,
+)
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -107,6 +116,33 @@ def _error_code(status: int) -> str:
     return HTTPStatus(status).phrase.upper().replace(" ", "_").replace("-", "_")
 
 
+class JSONErrorsRoute(APIRoute):
+    """A route whose unexpected exceptions outside GraphQL execution (the context getter, say) are
+    answered with a masked JSON error instead of Starlette's plain-text 500."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (StarletteHTTPException, RequestValidationError):
+                raise  # FastAPI's own handlers answer these
+            except Exception as exc:
+                error_id = log_unexpected(exc, f"{request.method} {request.url.path}")
+                body = {
+                    "errors": [
+                        {"message": INTERNAL_ERROR_MESSAGE, "extensions": internal_error_extensions(error_id)}
+                    ]
+                }
+                media_type = negotiate(request.headers.get("accept")) or JSON
+                return Response(
+                    orjson.dumps(body), status_code=500, media_type=f"{media_type}; charset=utf-8"
+                )
+
+        return handle
+
+
 class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
     """Strawberry's FastAPI router answering as the GraphQL-over-HTTP spec (and graphql-http's audit) asks.
 
@@ -114,6 +150,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
     """
 
     def __init__(self, schema: BaseSchema, path: str = "", *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("route_class", JSONErrorsRoute)
         super().__init__(schema, path, *args, **kwargs)
 
         async def handle_other_methods() -> Response:
@@ -256,4 +293,4 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         return 500 if internal else 400
 
 
-__all__ = ["GRAPHQL_RESPONSE_JSON", "JSON", "GraphQLRouter", "negotiate"]
+__all__ = ["GRAPHQL_RESPONSE_JSON", "JSON", "GraphQLRouter", "JSONErrorsRoute", "negotiate"]

@@ -278,6 +278,20 @@ async def test_unexpected_exception_is_masked_and_logged_under_its_id(
     assert record.exc_info is not None and str(record.exc_info[1]) == SECRET
 
 
+async def test_failing_context_getter_is_a_masked_json_500(caplog: pytest.LogCaptureFixture) -> None:
+    def context_getter() -> dict[str, object]:
+        raise RuntimeError(SECRET)
+
+    transport = httpx.ASGITransport(app=make_app(context_getter=context_getter))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        with caplog.at_level(logging.ERROR, logger="graph.errors"):
+            response = await client.post("/graphql", json={"query": "{ hello }"})
+    [error] = assert_json_errors(response, 500)
+    assert SECRET not in response.text
+    assert error["message"] == "Internal server error"
+    assert error["extensions"]["errorId"] in caplog.text
+
+
 async def test_graphiql_is_served_to_browsers(client: httpx.AsyncClient) -> None:
     response = await client.get("/graphql", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert response.status_code == 200
