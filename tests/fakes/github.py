@@ -1,0 +1,533 @@
+"""FakeGitHub: an in-memory GitHub REST API, as one plain request → response function.
+
+In-process (fast unit tests); `handle` is sync, which httpx.MockTransport accepts for AsyncClient too:
+
+    fake = FakeGitHub()
+    fake.add_user("octocat", name="The Octocat")
+    fake.add_repo("octocat", "hello", language_bytes={"Python": 1200}, contributors=[("octocat", 5)])
+    transport = httpx.MockTransport(fake.handle)     # or fake.handle_async to honour fake.latency
+    async with httpx.AsyncClient(transport=transport, base_url=GITHUB_API, follow_redirects=True) as client:
+        ...
+
+Over a real socket: `async with serve(fake) as base_url:` (tests/fakes/server.py).
+
+State is built with add_user/add_org/add_repo(s) and changed with set_repo, set_languages, set_contributors,
+rename_repo, delete_repo and answer(); failures are injected with rate_limit, fail_next and
+secondary_limit_next. Ids and timestamps are deterministic (see state.py).
+"""
+
+import asyncio
+import dataclasses
+import hashlib
+import json
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from tests.fakes import templates
+from tests.fakes.routes import Answer, route
+from tests.fakes.state import (
+    ACCOUNT_EPOCH,
+    REPO_ENDPOINTS,
+    REPO_EPOCH,
+    Call,
+    FakeAccount,
+    FakeRepo,
+    RateBucket,
+)
+
+GITHUB_API = templates.GITHUB_API
+RATE_DOCS = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api"
+_UNSET: Any = object()
+_REPO_FIELDS = {f.name for f in dataclasses.fields(FakeRepo)} - {"id", "owner", "name", "answers", "deleted"}
+
+
+class FakeGitHub:
+    """GitHub's REST API for the endpoints repofolio uses, with GitHub's payload shapes and HTTP semantics."""
+
+    def __init__(
+        self,
+        *,
+        first_account_id: int = 1001,
+        first_repo_id: int = 100001,
+        clock: Callable[[], float] = time.time,
+        latency: float = 0.0,
+    ) -> None:
+        self.clock = clock
+        # Seconds to wait before answering; honoured by handle_async and the loopback server, not by handle.
+        self.latency = latency
+        self._next_account_id = first_account_id
+        self._next_repo_id = first_repo_id
+        self.accounts: dict[str, FakeAccount] = {}  # lower(login) -> account
+        self.repos_by_id: dict[int, FakeRepo] = {}
+        self._repo_keys: dict[str, FakeRepo] = {}  # lower(full_name) -> live repository
+        self._redirects: dict[str, int] = {}  # lower(old full_name) -> repository id
+        reset_at = int(clock()) + 3600
+        self._buckets = {False: RateBucket(60, 60, reset_at), True: RateBucket(5000, 5000, reset_at)}
+        self._rate_status = 403
+        self._failures: deque[tuple[int, int | None]] = deque()  # (status, Retry-After)
+        self.requests: list[Call] = []
+        self.path_counts: Counter[str] = Counter()
+        self.authorization_seen: str | None = None  # last Authorization header value; never print it
+        self._lock = threading.RLock()  # the loopback server answers from its own thread
+
+    def __repr__(self) -> str:
+        return f"<FakeGitHub accounts={len(self.accounts)} repos={len(self.repos_by_id)}>"
+
+    # ---- state: accounts -------------------------------------------------------------------------------
+
+    def add_user(self, login: str, **profile: Any) -> dict[str, Any]:
+        """Create (or update) a user; profile keys are public-user fields (name, bio, company, ...)."""
+        return self._add_account(login, "User", templates.USER_PROFILE_DEFAULTS, profile)
+
+    def add_org(self, login: str, **profile: Any) -> dict[str, Any]:
+        """Create (or update) an organization; profile keys are organization fields (description, ...)."""
+        return self._add_account(login, "Organization", templates.ORG_PROFILE_DEFAULTS, profile)
+
+    def _add_account(
+        self, login: str, kind: str, defaults: dict[str, Any], profile: dict[str, Any]
+    ) -> dict[str, Any]:
+        unknown = set(profile) - set(defaults) - {"created_at", "updated_at"}
+        if unknown:
+            raise TypeError(f"unknown {kind} profile fields {sorted(unknown)}; known: {sorted(defaults)}")
+        with self._lock:
+            account = self._ensure_account(login, kind)
+            account.type = kind
+            account.profile = {**defaults, **account.profile, **profile}
+            account.created_at = account.profile.pop("created_at", account.created_at)
+            account.updated_at = account.profile.pop("updated_at", account.updated_at)
+            return self._account_json(account, GITHUB_API)
+
+    def _ensure_account(self, login: str, kind: str = "User") -> FakeAccount:
+        account = self.accounts.get(login.lower())
+        if account is None:
+            index = len(self.accounts)
+            created = ACCOUNT_EPOCH + timedelta(days=index)
+            if kind == "User" and login.endswith("[bot]"):
+                kind = "Bot"
+            account = FakeAccount(self._next_account_id, login, kind, created, created + timedelta(days=1))
+            self._next_account_id += 1
+            self.accounts[login.lower()] = account
+        return account
+
+    # ---- state: repositories ---------------------------------------------------------------------------
+
+    def add_repo(
+        self,
+        owner: str,
+        name: str,
+        *,
+        language_bytes: dict[str, int] | None = None,
+        contributors: Iterable[tuple[str, int]] = (),
+        stargazers: int = 0,
+        forks: int = 0,
+        fork: bool = False,
+        archived: bool = False,
+        private: bool = False,
+        visibility: str | None = None,
+        topics: Iterable[str] = (),
+        license: str | dict[str, Any] | None = None,
+        description: str | None = None,
+        homepage: str | None = None,
+        created_at: datetime | None = None,
+        updated_at: datetime | None = None,
+        pushed_at: datetime | None = _UNSET,
+        **more: Any,
+    ) -> dict[str, Any]:
+        """Create a repository and return its full payload (as an anonymous caller of api.github.com sees it).
+
+        An unknown owner is created as a user. Defaults: created_at REPO_EPOCH + n hours, updated_at
+        created + 2h, pushed_at created + 1h, no languages, no contributors. `more` takes any other
+        FakeRepo field (size, open_issues, watchers, default_branch, is_template, has_issues, disabled).
+        """
+        unknown = set(more) - _REPO_FIELDS
+        if unknown:
+            raise TypeError(f"unknown repository fields {sorted(unknown)}; known: {sorted(_REPO_FIELDS)}")
+        with self._lock:
+            account = self._ensure_account(owner)
+            if f"{account.login}/{name}".lower() in self._repo_keys:
+                raise ValueError(f"repository {owner}/{name} already exists")
+            created = created_at or REPO_EPOCH + timedelta(hours=len(self.repos_by_id))
+            repo = FakeRepo(
+                id=self._next_repo_id,
+                owner=account,
+                name=name,
+                created_at=created,
+                updated_at=updated_at or created + timedelta(hours=2),
+                pushed_at=created + timedelta(hours=1) if pushed_at is _UNSET else pushed_at,
+                description=description,
+                homepage=homepage,
+                fork=fork,
+                archived=archived,
+                stargazers=stargazers,
+                forks=forks,
+                topics=list(topics),
+                license=templates.license_object(license),
+                language_bytes=dict(language_bytes or {}),
+                **more,
+            )
+            self._next_repo_id += 1
+            _apply_visibility(repo, private=private, visibility=visibility)
+            self.repos_by_id[repo.id] = repo
+            self._repo_keys[repo.full_name.lower()] = repo
+            self._redirects.pop(repo.full_name.lower(), None)
+            self._set_contributors(repo, contributors, ())
+            return self.repo_json(owner, name)
+
+    def add_repos(
+        self, owner: str, count: int, *, prefix: str = "repo", **fields: Any
+    ) -> list[dict[str, Any]]:
+        """Bulk helper: `count` repositories named f"{prefix}-{i:04d}" (i from 1) sharing `fields`."""
+        return [self.add_repo(owner, f"{prefix}-{i:04d}", **fields) for i in range(1, count + 1)]
+
+    def repo(self, owner: str, name: str) -> FakeRepo:
+        """The live repository state (KeyError when missing, deleted or renamed away)."""
+        return self._repo_keys[f"{owner}/{name}".lower()]
+
+    def repo_json(
+        self, owner: str, name: str, *, full: bool = True, authorized: bool = False, api: str = GITHUB_API
+    ) -> dict[str, Any]:
+        """The payload the fake serves for this repository (full: GET /repos/...; else a listing item)."""
+        with self._lock:
+            return self._repo_payload(self.repo(owner, name), api=api, full=full, authorized=authorized)
+
+    def set_repo(self, owner: str, name: str, **changes: Any) -> dict[str, Any]:
+        """Change FakeRepo fields, e.g. set_repo("o", "r", stargazers=5, pushed_at=dt). Returns the payload.
+
+        updated_at is not bumped implicitly; pass it when the test cares.
+        """
+        unknown = set(changes) - _REPO_FIELDS
+        if unknown:
+            raise TypeError(f"unknown repository fields {sorted(unknown)}; known: {sorted(_REPO_FIELDS)}")
+        with self._lock:
+            repo = self.repo(owner, name)
+            private, visibility = changes.pop("private", None), changes.pop("visibility", None)
+            if "license" in changes:
+                changes["license"] = templates.license_object(changes["license"])
+            for key, value in changes.items():
+                setattr(repo, key, value)
+            if private is not None or visibility is not None:
+                _apply_visibility(repo, private=bool(private), visibility=visibility)
+            return self.repo_json(repo.owner.login, repo.name)
+
+    def set_languages(self, owner: str, name: str, language_bytes: dict[str, int]) -> None:
+        with self._lock:
+            self.repo(owner, name).language_bytes = dict(language_bytes)
+
+    def set_contributors(
+        self,
+        owner: str,
+        name: str,
+        contributors: Iterable[tuple[str, int]],
+        *,
+        anonymous: Iterable[tuple[str, str, int]] = (),
+    ) -> None:
+        """Replace the contributors: (login, contributions) pairs, plus (name, email, n) for `anon=1`.
+
+        Unknown logins become users (logins ending in "[bot]" become bots) with stable ids.
+        """
+        with self._lock:
+            self._set_contributors(self.repo(owner, name), contributors, anonymous)
+
+    def _set_contributors(
+        self,
+        repo: FakeRepo,
+        contributors: Iterable[tuple[str, int]],
+        anonymous: Iterable[tuple[str, str, int]],
+    ) -> None:
+        repo.contributors = [(self._ensure_account(login).login, n) for login, n in contributors]
+        repo.anonymous_contributors = list(anonymous)
+
+    def rename_repo(self, owner: str, old: str, new: str, *, new_owner: str | None = None) -> dict[str, Any]:
+        """Rename (or transfer) a repository; the old path then answers 301 to /repositories/{id}."""
+        with self._lock:
+            repo = self.repo(owner, old)
+            old_key = repo.full_name.lower()
+            del self._repo_keys[old_key]
+            if new_owner is not None:
+                repo.owner = self._ensure_account(new_owner)
+            repo.name = new
+            self._repo_keys[repo.full_name.lower()] = repo
+            self._redirects.pop(repo.full_name.lower(), None)
+            self._redirects[old_key] = repo.id
+            return self.repo_json(repo.owner.login, repo.name)
+
+    def delete_repo(self, owner: str, name: str) -> None:
+        """Delete a repository: its paths, its id and any old names answer 404 from now on."""
+        with self._lock:
+            repo = self.repo(owner, name)
+            repo.deleted = True
+            del self._repo_keys[repo.full_name.lower()]
+            self._redirects = {k: v for k, v in self._redirects.items() if v != repo.id}
+
+    def answer(self, owner: str, name: str, endpoint: str, status: int | None) -> None:
+        """Force GitHub's canned answer on one endpoint ("repo", "languages", "contributors"); None clears.
+
+        contributors: 204 (empty repository, no body), 403 (history too large to list contributors),
+        409 ("Git Repository is empty."). Any endpoint: 451 (access blocked, DMCA), 404, 500.
+        """
+        if endpoint not in REPO_ENDPOINTS:
+            raise ValueError(f"endpoint must be one of {REPO_ENDPOINTS}, not {endpoint!r}")
+        with self._lock:
+            answers = self.repo(owner, name).answers
+            if status is None:
+                answers.pop(endpoint, None)
+            else:
+                answers[endpoint] = status
+
+    def block_repo(self, owner: str, name: str) -> None:
+        """451 "Repository access blocked" on every endpoint of the repository (it stays in listings)."""
+        for endpoint in REPO_ENDPOINTS:
+            self.answer(owner, name, endpoint, 451)
+
+    # ---- knobs: rate limits and failures ---------------------------------------------------------------
+
+    def rate_limit(
+        self,
+        *,
+        limit: int | None = None,
+        remaining: int | None = None,
+        reset_at: int | None = None,
+        status: int | None = None,
+        authenticated: bool | None = None,
+    ) -> None:
+        """Set the core rate limit (both buckets unless `authenticated` picks one); status 403 or 429."""
+        with self._lock:
+            for key, bucket in self._buckets.items():
+                if authenticated is not None and key != authenticated:
+                    continue
+                if limit is not None:
+                    bucket.limit = limit
+                    bucket.remaining = min(bucket.remaining, limit)
+                if remaining is not None:
+                    bucket.remaining = remaining
+                if reset_at is not None:
+                    bucket.reset_at = reset_at
+            if status is not None:
+                self._rate_status = status
+
+    def bucket(self, *, authenticated: bool = True) -> RateBucket:
+        return self._buckets[authenticated]
+
+    def fail_next(self, n: int = 1, status: int = 500) -> None:
+        """The next n requests fail with `status` (not counted against the rate limit), then it recovers."""
+        with self._lock:
+            self._failures.extend([(status, None)] * n)
+
+    def secondary_limit_next(self, retry_after: int = 1, n: int = 1, status: int = 403) -> None:
+        """The next n requests hit GitHub's secondary rate limit: `status` with Retry-After, remaining > 0."""
+        with self._lock:
+            self._failures.extend([(status, retry_after)] * n)
+
+    # ---- observability ---------------------------------------------------------------------------------
+
+    @property
+    def request_count(self) -> int:
+        return len(self.requests)
+
+    @property
+    def not_modified_count(self) -> int:
+        return sum(1 for call in self.requests if call.status == 304)
+
+    def count(self, path: str) -> int:
+        """How many requests hit exactly this path (query string excluded)."""
+        return self.path_counts[path]
+
+    def reset_log(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.path_counts.clear()
+            self.authorization_seen = None
+
+    # ---- HTTP ------------------------------------------------------------------------------------------
+
+    async def handle_async(self, request: httpx.Request) -> httpx.Response:
+        """`handle` after sleeping `self.latency` seconds, for a realistic "live GitHub" without a socket."""
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        return self.handle(request)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request as GitHub would (use behind httpx.MockTransport or the loopback server)."""
+        with self._lock:
+            authorization = request.headers.get("authorization")
+            if authorization:
+                self.authorization_seen = authorization
+            authorized = bool(authorization)
+            bucket = self._buckets[authorized]
+            bucket.refill(self.clock())
+            request_id = f"F4KE:{len(self.requests) + 1:06X}"
+            answer = self._answer(request, authorized, bucket, request_id)
+            response = _render(request, answer, bucket, request_id, authorized)
+            if response.status_code == 304 and answer.counts:
+                bucket.remaining += 1  # conditional requests answered 304 are free on GitHub
+                response.headers.update(_rate_headers(bucket))
+            path = request.url.path
+            self.requests.append(
+                Call(
+                    method=request.method,
+                    path=path,
+                    query=request.url.query.decode(),
+                    status=response.status_code,
+                    authorized=authorized,
+                    conditional="if-none-match" in request.headers,
+                )
+            )
+            self.path_counts[path] += 1
+            return response
+
+    def _answer(
+        self, request: httpx.Request, authorized: bool, bucket: RateBucket, request_id: str
+    ) -> Answer:
+        if self._failures:
+            status, retry_after = self._failures.popleft()
+            if retry_after is None:
+                return Answer(status, {"message": "Server Error"}, counts=False)
+            message = (
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+                f"If you reach out to GitHub Support for help, please include the request ID {request_id}."
+            )
+            body = templates.error_body(message, f"{RATE_DOCS}#about-secondary-rate-limits", status)
+            return Answer(status, body, headers={"Retry-After": str(retry_after)}, counts=False)
+        if request.url.path.rstrip("/") == "/rate_limit":
+            return Answer(200, _rate_overview(self._buckets[authorized]), counts=False)
+        if bucket.remaining <= 0:
+            who = (
+                "user ID 1."
+                if authorized
+                else (
+                    "127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit. "
+                    "Check out the documentation for more details.)"
+                )
+            )
+            body = templates.error_body(
+                f"API rate limit exceeded for {who}", f"{RATE_DOCS}#primary-rate-limits", self._rate_status
+            )
+            return Answer(self._rate_status, body, counts=False)
+        bucket.remaining -= 1
+        return route(self, request, authorized)
+
+    # Used by routes.py, under the lock.
+    def _public_repo_count(self, account: FakeAccount) -> int:
+        return sum(1 for r in self._repo_keys.values() if r.owner is account and r.visibility == "public")
+
+    def _account_json(self, account: FakeAccount, api: str) -> dict[str, Any]:
+        return templates.user_payload(
+            api=api,
+            account_id=account.id,
+            login=account.login,
+            kind=account.type,
+            profile=account.profile,
+            public_repos=self._public_repo_count(account),
+            created_at=account.created_at,
+            updated_at=account.updated_at,
+        )
+
+    def _repo_payload(self, repo: FakeRepo, *, api: str, full: bool, authorized: bool) -> dict[str, Any]:
+        owner = templates.simple_user(
+            api=api, account_id=repo.owner.id, login=repo.owner.login, kind=repo.owner.type
+        )
+        fields: dict[str, Any] = {
+            "id": repo.id,
+            "name": repo.name,
+            "private": repo.private,
+            "description": repo.description,
+            "fork": repo.fork,
+            "homepage": repo.homepage,
+            "language": repo.language,
+            "forks_count": repo.forks,
+            "stargazers_count": repo.stargazers,
+            "watchers_count": repo.stargazers,
+            "size": repo.size,
+            "default_branch": repo.default_branch,
+            "open_issues_count": repo.open_issues,
+            "is_template": repo.is_template,
+            "topics": list(repo.topics),
+            "has_issues": repo.has_issues,
+            "archived": repo.archived,
+            "disabled": repo.disabled,
+            "visibility": repo.visibility,
+            "pushed_at": templates.timestamp(repo.pushed_at),
+            "created_at": templates.timestamp(repo.created_at),
+            "updated_at": templates.timestamp(repo.updated_at),
+            "license": repo.license,
+            "allow_forking": True,
+            "web_commit_signoff_required": False,
+        }
+        if full:
+            fields.update(subscribers_count=repo.watchers, network_count=repo.forks)
+        return templates.repo_payload(api=api, full=full, authorized=authorized, owner=owner, fields=fields)
+
+    def _find_repo(self, owner: str, name: str) -> FakeRepo | int | None:
+        """The live repository, or the id to redirect to when the name moved, or None."""
+        key = f"{owner}/{name}".lower()
+        return self._repo_keys.get(key) or self._redirects.get(key)
+
+
+def _apply_visibility(repo: FakeRepo, *, private: bool, visibility: str | None) -> None:
+    if visibility is None:
+        visibility = "private" if private else "public"
+    if visibility not in ("public", "private", "internal"):
+        raise ValueError(f"visibility must be public, private or internal, not {visibility!r}")
+    repo.visibility = visibility
+    repo.private = visibility != "public"
+
+
+def _rate_headers(bucket: RateBucket) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": str(bucket.limit),
+        "X-RateLimit-Remaining": str(max(bucket.remaining, 0)),
+        "X-RateLimit-Reset": str(bucket.reset_at),
+        "X-RateLimit-Used": str(bucket.used),
+        "X-RateLimit-Resource": "core",
+    }
+
+
+def _rate_overview(bucket: RateBucket) -> dict[str, Any]:
+    overview: dict[str, Any] = templates.template("rate-limit-overview")
+    core = {
+        "limit": bucket.limit,
+        "used": bucket.used,
+        "remaining": max(bucket.remaining, 0),
+        "reset": bucket.reset_at,
+    }
+    overview["resources"]["core"] = core
+    overview["rate"] = dict(core)
+    return overview
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    candidates = [value.strip().removeprefix("W/") for value in header.split(",")]
+    return "*" in candidates or etag in candidates
+
+
+def _render(
+    request: httpx.Request, answer: Answer, bucket: RateBucket, request_id: str, authorized: bool
+) -> httpx.Response:
+    headers = {
+        "X-GitHub-Request-Id": request_id,
+        "X-GitHub-Media-Type": "github.v3; format=json",
+        "X-GitHub-Api-Version-Selected": "2022-11-28",
+        **_rate_headers(bucket),
+        **answer.headers,
+    }
+    if answer.body is None:
+        return httpx.Response(answer.status, headers=headers)
+    content = json.dumps(answer.body, separators=(",", ":"), ensure_ascii=False).encode()
+    headers["Content-Type"] = "application/json; charset=utf-8"
+    if answer.status == 200:
+        etag = f'"{hashlib.sha256(content).hexdigest()}"'
+        headers["ETag"] = etag
+        # GitHub marks token-dependent answers private; both let a cache keep them for 60 seconds.
+        headers["Cache-Control"] = f"{'private' if authorized else 'public'}, max-age=60, s-maxage=60"
+        headers["Vary"] = "Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding"
+        if_none_match = request.headers.get("if-none-match")
+        if if_none_match and _etag_matches(if_none_match, etag):
+            del headers["Content-Type"]
+            return httpx.Response(304, headers=headers)
+    return httpx.Response(answer.status, headers=headers, content=content)

@@ -1,0 +1,232 @@
+"""The endpoints FakeGitHub serves: one request → an Answer built from the fake's state."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from tests.fakes import templates
+from tests.fakes.state import REPO_ENDPOINTS, FakeAccount, FakeRepo
+
+if TYPE_CHECKING:
+    from tests.fakes.github import FakeGitHub
+
+DOCS = {
+    "repo": "https://docs.github.com/rest/repos/repos#get-a-repository",
+    "languages": "https://docs.github.com/rest/repos/repos#list-repository-languages",
+    "contributors": "https://docs.github.com/rest/repos/repos#list-repository-contributors",
+    "user": "https://docs.github.com/rest/users/users#get-a-user",
+    "org": "https://docs.github.com/rest/orgs/orgs#get-an-organization",
+    "user_repos": "https://docs.github.com/rest/repos/repos#list-repositories-for-a-user",
+    "org_repos": "https://docs.github.com/rest/repos/repos#list-organization-repositories",
+    "moved": "https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects",
+}
+CANNED_MESSAGES = {
+    403: "The history or contributor list is too large to list contributors for this repository via the API.",
+    404: "Not Found",
+    409: "Git Repository is empty.",
+    451: "Repository access blocked",
+    500: "Server Error",
+}
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any = None  # None: no body (204, 304)
+    headers: dict[str, str] = field(default_factory=dict)
+    counts: bool = True  # whether it used up one request of the rate limit
+
+
+def not_found(docs: str = "https://docs.github.com/rest") -> Answer:
+    return Answer(404, templates.error_body("Not Found", docs, 404))
+
+
+def route(fake: "FakeGitHub", request: httpx.Request, authorized: bool) -> Answer:
+    if request.method != "GET":
+        return not_found()
+    api = f"{request.url.scheme}://{request.url.netloc.decode('ascii')}"
+    match [part for part in request.url.path.split("/") if part]:
+        case ["users", login]:
+            account = fake.accounts.get(login.lower())
+            return Answer(200, fake._account_json(account, api)) if account else not_found(DOCS["user"])
+        case ["orgs", login]:
+            account = fake.accounts.get(login.lower())
+            if account is None or account.type != "Organization":
+                return not_found(DOCS["org"])
+            return Answer(200, _org_json(fake, account, api))
+        case ["users", login, "repos"]:
+            account = fake.accounts.get(login.lower())
+            if account is None:
+                return not_found(DOCS["user_repos"])
+            return _list_repos(fake, request, account, authorized, api, org=False)
+        case ["orgs", login, "repos"]:
+            account = fake.accounts.get(login.lower())
+            if account is None or account.type != "Organization":
+                return not_found(DOCS["org_repos"])
+            return _list_repos(fake, request, account, authorized, api, org=True)
+        case ["repos", owner, name, *rest] if len(rest) <= 1:
+            found = fake._find_repo(owner, name)
+            if isinstance(found, int):
+                return _moved(request, api, found, rest)
+            return _repo_endpoint(fake, request, found, rest, authorized, api)
+        case ["repositories", repo_id, *rest] if repo_id.isdigit() and len(rest) <= 1:
+            repo = fake.repos_by_id.get(int(repo_id))
+            return _repo_endpoint(fake, request, repo, rest, authorized, api)
+    return not_found()
+
+
+def _org_json(fake: "FakeGitHub", account: FakeAccount, api: str) -> dict[str, Any]:
+    return templates.org_payload(
+        api=api,
+        account_id=account.id,
+        login=account.login,
+        profile=account.profile,
+        public_repos=fake._public_repo_count(account),
+        created_at=account.created_at,
+        updated_at=account.updated_at,
+    )
+
+
+def _moved(request: httpx.Request, api: str, repo_id: int, rest: list[str]) -> Answer:
+    """GitHub answers a renamed or transferred repository's old path with 301 to its id-based URL."""
+    location = f"{api}/repositories/{repo_id}" + "".join(f"/{part}" for part in rest)
+    if request.url.query:
+        location += "?" + request.url.query.decode()
+    body = {"message": "Moved Permanently", "url": location, "documentation_url": DOCS["moved"]}
+    return Answer(301, body, headers={"Location": location})
+
+
+def _repo_endpoint(
+    fake: "FakeGitHub",
+    request: httpx.Request,
+    repo: FakeRepo | None,
+    rest: list[str],
+    authorized: bool,
+    api: str,
+) -> Answer:
+    endpoint = rest[0] if rest else "repo"
+    if endpoint not in REPO_ENDPOINTS:
+        return not_found()
+    # GitHub hides private repositories from callers who cannot see them behind a plain 404.
+    if repo is None or repo.deleted or (repo.private and not authorized):
+        return not_found(DOCS[endpoint])
+    forced = repo.answers.get(endpoint)
+    if forced is not None:
+        return _canned(forced, endpoint, repo)
+    if endpoint == "repo":
+        return Answer(200, fake._repo_payload(repo, api=api, full=True, authorized=authorized))
+    if endpoint == "languages":
+        return Answer(200, dict(sorted(repo.language_bytes.items(), key=lambda item: -item[1])))
+    anon = request.url.params.get("anon", "").lower() in ("1", "true")
+    if not repo.contributors and not (anon and repo.anonymous_contributors):
+        return Answer(204)  # what GitHub sends for an empty repository
+    entries: list[tuple[int, dict[str, Any]]] = []
+    for login, contributions in repo.contributors:
+        account = fake.accounts[login.lower()]
+        entries.append(
+            (
+                contributions,
+                templates.contributor_payload(
+                    api=api,
+                    account_id=account.id,
+                    login=account.login,
+                    kind=account.type,
+                    contributions=contributions,
+                ),
+            )
+        )
+    if anon:
+        for name, email, contributions in repo.anonymous_contributors:
+            entry = {"email": email, "name": name, "type": "Anonymous", "contributions": contributions}
+            entries.append((contributions, entry))
+    entries.sort(key=lambda item: -item[0])  # stable: equal counts keep their given order
+    return _paginate(request, [entry for _, entry in entries])
+
+
+def _canned(status: int, endpoint: str, repo: FakeRepo) -> Answer:
+    if status == 204:
+        return Answer(204)
+    message = CANNED_MESSAGES.get(status) or httpx.codes.get_reason_phrase(status)
+    extra: dict[str, Any] = {}
+    if status == 451:
+        extra["block"] = {
+            "reason": "dmca",
+            "created_at": templates.timestamp(repo.created_at),
+            "html_url": "https://github.com/github/dmca/blob/master/2020/01/2020-01-01-example.md",
+        }
+    return Answer(status, templates.error_body(message, DOCS[endpoint], status, **extra))
+
+
+def _list_repos(
+    fake: "FakeGitHub",
+    request: httpx.Request,
+    account: FakeAccount,
+    authorized: bool,
+    api: str,
+    *,
+    org: bool,
+) -> Answer:
+    params = request.url.params
+    kind = params.get("type") or ("all" if org else "owner")
+    sort = params.get("sort") or ("created" if org else "full_name")
+    direction = params.get("direction") or ("asc" if sort == "full_name" else "desc")
+    repos = [repo for repo in fake._repo_keys.values() if repo.owner is account]
+    # The token owner is assumed to see the owner's private repositories; anonymous callers never do.
+    if not authorized:
+        repos = [repo for repo in repos if repo.visibility == "public"]
+    match kind:
+        case "public":
+            repos = [repo for repo in repos if repo.visibility == "public"]
+        case "private":
+            repos = [repo for repo in repos if repo.visibility != "public"]
+        case "forks":
+            repos = [repo for repo in repos if repo.fork]
+        case "sources":
+            repos = [repo for repo in repos if not repo.fork]
+        case "member" if not org:
+            repos = []  # the fake models no collaborators
+    keys = {
+        "created": lambda repo: repo.created_at,
+        "updated": lambda repo: repo.updated_at,
+        "pushed": lambda repo: repo.pushed_at or _NEVER,
+        "full_name": lambda repo: repo.full_name.lower(),
+    }
+    key = keys.get(sort, keys["full_name"])
+    repos.sort(key=lambda repo: (key(repo), repo.id), reverse=direction == "desc")
+    answer = _paginate(request, repos)
+    answer.body = [
+        fake._repo_payload(repo, api=api, full=False, authorized=authorized) for repo in answer.body
+    ]
+    return answer
+
+
+def _int_param(request: httpx.Request, name: str, default: int) -> int:
+    try:
+        return int(request.url.params.get(name, default))
+    except ValueError:
+        return default
+
+
+def _paginate(request: httpx.Request, items: list[Any]) -> Answer:
+    """One page of `items` with GitHub's Link header (absolute URLs on the request's own base)."""
+    per_page = _int_param(request, "per_page", 30)
+    per_page = min(per_page if per_page > 0 else 30, 100)
+    page = max(_int_param(request, "page", 1), 1)
+    last = max(math.ceil(len(items) / per_page), 1)
+    rels: list[tuple[str, int]] = []
+    if page > 1:
+        rels.append(("prev", page - 1))
+    if page < last:
+        rels += [("next", page + 1), ("last", last)]
+    if page > 1:
+        rels.append(("first", 1))
+    headers = {}
+    if rels:
+        headers["Link"] = ", ".join(
+            f'<{request.url.copy_set_param("page", str(n))}>; rel="{rel}"' for rel, n in rels
+        )
+    return Answer(200, items[(page - 1) * per_page : page * per_page], headers=headers)

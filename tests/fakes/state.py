@@ -1,0 +1,98 @@
+"""The records FakeGitHub keeps: accounts, repositories, the rate-limit bucket and the request log."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+# Fixed clocks so payload timestamps are the same on every run: account n is created ACCOUNT_EPOCH + n days,
+# repository n REPO_EPOCH + n hours (n counts from 0 in creation order).
+ACCOUNT_EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
+REPO_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+REPO_ENDPOINTS = ("repo", "languages", "contributors")
+
+
+@dataclass
+class FakeAccount:
+    id: int
+    login: str
+    type: str  # User | Organization | Bot
+    created_at: datetime
+    updated_at: datetime
+    profile: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class FakeRepo:
+    """One repository. Field names are what `add_repo` and `set_repo` accept."""
+
+    id: int
+    owner: FakeAccount
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    pushed_at: datetime | None
+    description: str | None = None
+    homepage: str | None = None
+    fork: bool = False
+    archived: bool = False
+    disabled: bool = False
+    private: bool = False
+    visibility: str = "public"  # public | private | internal
+    is_template: bool = False
+    has_issues: bool = True
+    stargazers: int = 0
+    forks: int = 0
+    watchers: int = 0  # subscribers; GitHub's `watchers_count` is (confusingly) the star count
+    open_issues: int = 0
+    size: int = 0  # kilobytes
+    default_branch: str = "main"
+    topics: list[str] = field(default_factory=list)
+    license: dict[str, Any] | None = None
+    language_bytes: dict[str, int] = field(default_factory=dict)
+    contributors: list[tuple[str, int]] = field(default_factory=list)  # (login, contributions)
+    anonymous_contributors: list[tuple[str, str, int]] = field(default_factory=list)  # (name, email, n)
+    answers: dict[str, int] = field(default_factory=dict)  # endpoint -> forced status (see FakeGitHub.answer)
+    deleted: bool = False
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner.login}/{self.name}"
+
+    @property
+    def language(self) -> str | None:
+        """GitHub's primary language: the one with the most bytes."""
+        if not self.language_bytes:
+            return None
+        return max(self.language_bytes.items(), key=lambda item: item[1])[0]
+
+
+@dataclass
+class RateBucket:
+    """GitHub's core rate limit for one kind of caller; refills when the clock passes `reset_at`."""
+
+    limit: int
+    remaining: int
+    reset_at: int  # epoch seconds
+    window: int = 3600
+
+    @property
+    def used(self) -> int:
+        return self.limit - self.remaining
+
+    def refill(self, now: float) -> None:
+        if now >= self.reset_at:
+            self.remaining = self.limit
+            self.reset_at = int(now) + self.window
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake answered; the Authorization value is kept apart (authorization_seen)."""
+
+    method: str
+    path: str
+    query: str
+    status: int
+    authorized: bool
+    conditional: bool  # carried If-None-Match
