@@ -1,0 +1,162 @@
+"""HTTP-level guards in front of the GraphQL endpoint: a request body cap and CORS for the owner's site."""
+
+import json
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from graph.settings import ApiSettings
+
+CORS_METHODS = ("GET", "POST", "OPTIONS")
+CORS_HEADERS = (
+    "Accept",
+    "Authorization",
+    "Content-Type",
+    "apollographql-client-name",
+    "apollographql-client-version",
+)
+CORS_EXPOSE_HEADERS = ("ETag", "Cache-Control")
+CORS_MAX_AGE = 600  # seconds a browser may reuse a preflight answer
+
+
+class BodySizeLimit:
+    """Refuse request bodies over `max_bytes` with 413 and a GraphQL-shaped JSON error.
+
+    The declared Content-Length is checked first; the body is then read and counted before the app sees
+    it, so a chunked body without Content-Length (or one lying about its length) is capped as well. The
+    cap is small (GraphQL documents are), so holding the body in memory costs nothing worth streaming.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()  # after the body: disconnect notifications
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(
+            {
+                "errors": [
+                    {
+                        "message": f"The request body exceeds the limit of {self.max_bytes:,} bytes.",
+                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
+                    }
+                ]
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    # The unread rest of the body makes the connection unusable for another request.
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class AllowlistCORS(CORSMiddleware):
+    """Starlette's CORS middleware, except that a request from an origin not on the list gets no CORS
+    headers at all (Starlette would still send Allow-Methods, Max-Age and Expose-Headers)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        origin = Headers(scope=scope).get("origin") if scope["type"] == "http" else None
+        if origin is None or self.is_allowed_origin(origin):
+            await super().__call__(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
+            response = PlainTextResponse(
+                "Disallowed CORS origin", status_code=400, headers={"Vary": "Origin"}
+            )
+            await response(scope, receive, send)
+            return
+
+        async def send_varying(message: Message) -> None:
+            # Responses differ by Origin; a shared cache must not hand this one to an allowed site.
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"vary", b"Origin")]
+            await send(message)
+
+        await self.app(scope, receive, send_varying)
+
+
+def _origin(entry: str) -> str:
+    """An allowlist entry as browsers send Origin: lower-case scheme and host, no trailing slash."""
+    if entry == "*":
+        return entry
+    origin = entry.removesuffix("/").lower()
+    parts = urlsplit(origin)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path
+        or parts.query
+        or "*" in origin
+    ):
+        raise ValueError(
+            f"REPOFOLIO_CORS_ORIGINS: {entry!r} is not an origin like https://example.com "
+            "(scheme and host, an optional port, no path, no wildcard inside)"
+        )
+    return origin
+
+
+def add_cors(app: FastAPI, settings: ApiSettings) -> None:
+    """Let the browsers of the listed origins call the API; with an empty list, add nothing.
+
+    Credentials (cookies) are never allowed: the API has no cookie session, and the admin token travels
+    in the Authorization header, which a preflight allows explicitly. So `*` is safe to list.
+    """
+    if not settings.cors_origins:
+        return
+    origins = [_origin(entry) for entry in settings.cors_origins]
+    app.add_middleware(
+        AllowlistCORS,
+        allow_origins=origins,
+        allow_credentials=False,
+        allow_methods=CORS_METHODS,
+        allow_headers=CORS_HEADERS,
+        expose_headers=CORS_EXPOSE_HEADERS,
+        max_age=CORS_MAX_AGE,
+    )
