@@ -1,0 +1,77 @@
+"""GitHub responses and their ETags, kept apart from the graph so a failed run loses no fetched work."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.bookkeeping import CachedResponse
+from db.upsert import upsert
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    url: str
+    etag: str | None
+    body: str  # JSON text
+    next_url: str | None
+    status: int
+    fetched_at: datetime
+
+
+class ResponseCache(Protocol):
+    async def get(self, url: str) -> StoredResponse | None: ...
+
+    async def put(self, response: StoredResponse) -> None: ...
+
+
+class MemoryResponseCache:
+    """A process-local cache, for tools and tests that have no database."""
+
+    def __init__(self) -> None:
+        self.responses: dict[str, StoredResponse] = {}
+
+    async def get(self, url: str) -> StoredResponse | None:
+        return self.responses.get(url)
+
+    async def put(self, response: StoredResponse) -> None:
+        self.responses[response.url] = response
+
+
+class DbResponseCache:
+    """Responses in the `cached_response` table, each written in its own short transaction.
+
+    Written as they arrive (not with the graph) so that a run that fails halfway still leaves its fetched
+    pages behind: the next run asks for them with If-None-Match and gets free 304s.
+    """
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def get(self, url: str) -> StoredResponse | None:
+        async with self._sessionmaker() as session:
+            row = await session.scalar(select(CachedResponse).where(CachedResponse.url == url))
+        if row is None:
+            return None
+        return StoredResponse(
+            url=row.url,
+            etag=row.etag,
+            body=row.body,
+            next_url=row.next_url,
+            status=row.status,
+            fetched_at=row.fetched_at,
+        )
+
+    async def put(self, response: StoredResponse) -> None:
+        row = {
+            "url": response.url,
+            "etag": response.etag,
+            "body": response.body,
+            "next_url": response.next_url,
+            "status": response.status,
+            "fetched_at": response.fetched_at,
+        }
+        async with self._sessionmaker() as session, session.begin():
+            await upsert(session, CachedResponse, [row], conflict=["url"])

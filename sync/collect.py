@@ -1,0 +1,153 @@
+"""The fetch half of a refresh: read GitHub into a snapshot, asking only for what may have changed."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models import Contributor, Repository
+from sync.errors import RepositoryGone
+from sync.github import GitHubClient
+from sync.records import ContributorRecord, Owner, RepositoryRecord
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One step of a run, for a progress bar or a log line. `total` is None while unknown."""
+
+    phase: str  # "owners" | "details" | "apply"
+    done: int
+    total: int | None
+    detail: str = ""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CachedState:
+    """What the graph already holds, enough to decide what to ask GitHub."""
+
+    owner_types: dict[str, str]  # login_key -> "User" | "Organization"
+    repositories: dict[int, tuple[datetime | None, datetime | None]]  # id -> (pushed_at, synced_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    languages: dict[str, int] | None  # None: GitHub withholds them (451)
+    contributors: list[ContributorRecord] | None  # None: unavailable (too large to list, 451)
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """Everything one run read. Built only when every owner's listing completed."""
+
+    owners: list[Owner] = field(default_factory=list)
+    repositories: list[RepositoryRecord] = field(default_factory=list)
+    details: dict[int, Details] = field(default_factory=dict)  # repositories whose details were fetched
+    gone: set[int] = field(default_factory=set)  # listed, then 404 on their details
+
+
+async def load_state(sessionmaker: async_sessionmaker[AsyncSession]) -> CachedState:
+    async with sessionmaker() as session:
+        owners = await session.execute(
+            select(Contributor.login_key, Contributor.type).where(Contributor.is_owner.is_(True))
+        )
+        repos = await session.execute(select(Repository.id, Repository.pushed_at, Repository.synced_at))
+        return CachedState(
+            owner_types={key: kind for key, kind in owners},
+            repositories={repo_id: (pushed, synced) for repo_id, pushed, synced in repos},
+        )
+
+
+def needs_details(record: RepositoryRecord, state: CachedState) -> bool:
+    """Languages and contributors only change with a push: ask again for new or pushed repositories."""
+    cached = state.repositories.get(record.id)
+    if cached is None:
+        return True
+    pushed_at, synced_at = cached
+    return synced_at is None or pushed_at != record.pushed_at
+
+
+async def collect(
+    client: GitHubClient,
+    logins: list[str],
+    state: CachedState,
+    progress: ProgressCallback | None = None,
+) -> Snapshot:
+    snapshot = Snapshot()
+    report = progress or (lambda _: None)
+    seen: set[int] = set()
+    for index, login in enumerate(logins):
+        report(Progress("owners", index, len(logins), login))
+        owner = await client.get_owner(login, known_type=state.owner_types.get(login.lower()))
+        listing = await client.list_repositories(owner)
+        log.info(
+            "%s: %d public repositories%s",
+            owner.account.login,
+            len(listing.repositories),
+            " (not modified)" if listing.not_modified else "",
+        )
+        snapshot.owners.append(owner)
+        for record in listing.repositories:
+            if record.owner.id != owner.account.id:
+                continue  # transferred away while we paged; the new owner's listing has it if it is ours
+            if record.id not in seen:  # a repository moving between owners mid-run shows up twice
+                seen.add(record.id)
+                snapshot.repositories.append(record)
+    report(Progress("owners", len(logins), len(logins)))
+
+    wanted = [record for record in snapshot.repositories if needs_details(record, state)]
+    done = 0
+    report(Progress("details", 0, len(wanted)))
+
+    async def fetch(record: RepositoryRecord) -> None:
+        nonlocal done
+        # A repository new to the graph may have been fetched by an earlier run that failed before
+        # applying: its stored answers are still good when fetched after its last push.
+        fresh_since = (record.pushed_at or record.created_at) if record.id not in state.repositories else None
+        try:
+            languages = await client.get_languages(record, fresh_since=fresh_since)
+            contributors = (
+                await client.get_contributors(record, fresh_since=fresh_since)
+                if languages is not None
+                else None
+            )
+        except RepositoryGone:
+            log.info("%s vanished while syncing", record.full_name)
+            snapshot.gone.add(record.id)
+        else:
+            snapshot.details[record.id] = Details(languages, contributors)
+        done += 1
+        report(Progress("details", done, len(wanted), record.full_name))
+
+    # A few workers rather than a task per repository: bounded requests and database connections alike.
+    pending = iter(wanted)
+
+    async def worker() -> None:
+        for record in pending:
+            await fetch(record)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(client.concurrency, len(wanted))):
+                group.create_task(worker())
+    except BaseExceptionGroup as failures:
+        # Surface the first real cause as itself, so the run records one clear reason.
+        raise _first_cause(failures) from None
+    return snapshot
+
+
+def _first_cause(group: BaseExceptionGroup) -> BaseException:
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            return _first_cause(exc)
+        if not isinstance(exc, asyncio.CancelledError):
+            return exc
+    return group.exceptions[0]

@@ -1,0 +1,234 @@
+"""The refresh job: one plain async function the scheduler, the CLI and the tests all call."""
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.bookkeeping import SyncRun
+from sync.apply import ApplyResult, apply_snapshot
+from sync.cache import DbResponseCache
+from sync.collect import Progress, ProgressCallback, collect, load_state
+from sync.errors import NoOwnersConfigured, RateLimited, SyncError
+from sync.github import GitHubClient
+from sync.settings import SyncSettings
+
+log = logging.getLogger(__name__)
+
+TRIGGERS = ("CLI", "MUTATION", "SCHEDULE", "STARTUP")
+RUNNING, SUCCEEDED, FAILED, CANCELLED = "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"
+MAX_ERROR_LENGTH = 300
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSummary:
+    """How one run went, as recorded in its SyncRun row."""
+
+    run_id: int
+    trigger: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    github_requests: int = 0
+    not_modified: int = 0
+    rate_limit_remaining: int | None = None
+    error: str | None = None
+    retry_at: datetime | None = None  # when the rate limit resets, if it stopped the run
+    data_changed: bool = False
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == SUCCEEDED
+
+    @property
+    def duration(self) -> timedelta | None:
+        return self.finished_at - self.started_at if self.finished_at else None
+
+
+async def start_run(sessionmaker: async_sessionmaker[AsyncSession], trigger: str) -> int:
+    """Record a RUNNING run and return its id."""
+    if trigger not in TRIGGERS:
+        raise ValueError(f"trigger must be one of {TRIGGERS}, not {trigger!r}")
+    async with sessionmaker() as session, session.begin():
+        run = SyncRun(trigger=trigger, status=RUNNING, started_at=datetime.now(UTC))
+        session.add(run)
+        await session.flush()
+        return run.id
+
+
+async def fail_abandoned_runs(
+    sessionmaker: async_sessionmaker[AsyncSession], *, older_than: timedelta | None = None
+) -> int:
+    """Mark runs left RUNNING by a process that stopped as FAILED; return how many.
+
+    Call it at start-up, before this process syncs. With several processes on one database pass
+    `older_than` (e.g. the run timeout) so another process's live run is left alone.
+    """
+    now = datetime.now(UTC)
+    statement = update(SyncRun).where(SyncRun.status == RUNNING)
+    if older_than is not None:
+        statement = statement.where(SyncRun.started_at < now - older_than)
+    async with sessionmaker() as session, session.begin():
+        result = await session.execute(
+            statement.values(
+                status=FAILED,
+                finished_at=now,
+                error="abandoned: the process running it stopped before it finished",
+            )
+        )
+    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if count:
+        log.warning("marked %d abandoned sync run(s) as failed", count)
+    return count
+
+
+async def running_run_id(
+    sessionmaker: async_sessionmaker[AsyncSession], *, younger_than: timedelta
+) -> int | None:
+    """The id of a run RUNNING in the database (any process) started within `younger_than`, if any."""
+    since = datetime.now(UTC) - younger_than
+    async with sessionmaker() as session:
+        return await session.scalar(
+            select(SyncRun.id)
+            .where(SyncRun.status == RUNNING, SyncRun.started_at >= since)
+            .order_by(SyncRun.started_at.desc())
+            .limit(1)
+        )
+
+
+async def refresh(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    client: GitHubClient,
+    settings: SyncSettings,
+    *,
+    trigger: str,
+    progress: ProgressCallback | None = None,
+    run_id: int | None = None,
+) -> SyncSummary:
+    """Fetch what changed on GitHub and apply it to the graph in one transaction; record the run.
+
+    Returns the summary whether the run succeeded or failed (a failure leaves the graph as it was).
+    Cancellation is recorded as CANCELLED and re-raised. `run_id` adopts a run already started with
+    `start_run` (the runner does this to answer with the id at once).
+    """
+    if client.cache is None:
+        client = client.with_cache(DbResponseCache(sessionmaker))
+    if run_id is None:
+        run_id = await start_run(sessionmaker, trigger)
+    requests_before, not_modified_before = client.stats.requests, client.stats.not_modified
+    started = time.monotonic()
+    log.info("sync run %d started (%s)", run_id, trigger)
+
+    def finish(status: str, result: ApplyResult | None = None, error: str | None = None) -> dict[str, object]:
+        values: dict[str, object] = {
+            "status": status,
+            "finished_at": datetime.now(UTC),
+            "github_requests": client.stats.requests - requests_before,
+            "not_modified": client.stats.not_modified - not_modified_before,
+            "rate_limit_remaining": client.rate_limit.remaining if client.rate_limit else None,
+            "error": error,
+        }
+        if result is not None:
+            values.update(
+                repositories_added=result.added,
+                repositories_updated=result.updated,
+                repositories_removed=result.removed,
+                repositories_unchanged=result.unchanged,
+            )
+        return values
+
+    retry_at: datetime | None = None
+    result: ApplyResult | None = None
+    try:
+        async with asyncio.timeout(settings.run_timeout.total_seconds()):
+            if not settings.github_owners:
+                raise NoOwnersConfigured()
+            state = await load_state(sessionmaker)
+            snapshot = await collect(client, settings.github_owners, state, progress)
+            if progress:
+                progress(Progress("apply", 0, 1))
+            async with sessionmaker() as session, session.begin():
+                result = await apply_snapshot(session, snapshot, datetime.now(UTC))
+            if progress:
+                progress(Progress("apply", 1, 1))
+        values = finish(SUCCEEDED, result)
+    except asyncio.CancelledError:
+        # Shielded: the record must be written even if the canceller insists.
+        await asyncio.shield(_record(sessionmaker, run_id, finish(CANCELLED, error="cancelled")))
+        log.warning("sync run %d cancelled; the cache is unchanged", run_id)
+        raise
+    except TimeoutError:
+        values = finish(FAILED, error=f"timed out after {settings.run_timeout}")
+    except RateLimited as exc:
+        retry_at = exc.reset_at
+        values = finish(FAILED, error=one_line(str(exc), settings))
+    except SyncError as exc:
+        values = finish(FAILED, error=one_line(str(exc), settings))
+    except Exception as exc:  # a bug or an unexpected database error: recorded, never raised past here
+        log.exception("sync run %d crashed", run_id)
+        values = finish(FAILED, error=one_line(f"unexpected error: {type(exc).__name__}", settings))
+    await _record(sessionmaker, run_id, values)
+    summary = await _summary(sessionmaker, run_id, retry_at=retry_at, changed=bool(result and result.changed))
+    elapsed = time.monotonic() - started
+    if summary.succeeded:
+        log.info(
+            "sync run %d succeeded in %.1fs: %d added, %d updated, %d removed, %d unchanged; "
+            "%d GitHub requests (%d not modified)",
+            run_id, elapsed, summary.added, summary.updated, summary.removed, summary.unchanged,
+            summary.github_requests, summary.not_modified,
+        )  # fmt: skip
+    else:
+        log.warning("sync run %d failed after %.1fs: %s", run_id, elapsed, summary.error)
+    return summary
+
+
+def one_line(message: str, settings: SyncSettings) -> str:
+    """A reason fit for the run record: one line, bounded, and never the token."""
+    text = " ".join(message.split())
+    token = settings.token
+    if token:
+        text = text.replace(token, "***")
+    return text[:MAX_ERROR_LENGTH]
+
+
+async def _record(
+    sessionmaker: async_sessionmaker[AsyncSession], run_id: int, values: dict[str, object]
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        await session.execute(update(SyncRun).where(SyncRun.id == run_id).values(**values))
+
+
+async def _summary(
+    sessionmaker: async_sessionmaker[AsyncSession], run_id: int, *, retry_at: datetime | None, changed: bool
+) -> SyncSummary:
+    async with sessionmaker() as session:
+        run = await session.get_one(SyncRun, run_id)
+    return summary_of(run, retry_at=retry_at, changed=changed)
+
+
+def summary_of(run: SyncRun, *, retry_at: datetime | None = None, changed: bool = False) -> SyncSummary:
+    return SyncSummary(
+        run_id=run.id,
+        trigger=run.trigger,
+        status=run.status,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        added=run.repositories_added,
+        updated=run.repositories_updated,
+        removed=run.repositories_removed,
+        unchanged=run.repositories_unchanged,
+        github_requests=run.github_requests,
+        not_modified=run.not_modified,
+        rate_limit_remaining=run.rate_limit_remaining,
+        error=run.error,
+        retry_at=retry_at,
+        data_changed=changed,
+    )

@@ -1,0 +1,104 @@
+"""GitHub and sync settings: where to fetch from, whom to fetch, and when."""
+
+import re
+from datetime import timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+# GitHub logins: alphanumerics and single hyphens, at most 39 characters.
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+
+
+class SyncSettings(BaseSettings):
+    """Read from `REPOFOLIO_*` (and `GITHUB_TOKEN`); keyword arguments override the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="REPOFOLIO_", env_file=".env", extra="ignore")
+
+    github_api_url: str = "https://api.github.com"
+    # The field name is listed too, so `SyncSettings(github_token=...)` works in code and tests.
+    github_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REPOFOLIO_GITHUB_TOKEN", "GITHUB_TOKEN", "github_token"),
+    )
+    github_owners: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    concurrency: int = Field(default=4, ge=1, le=16)
+    request_timeout: float = Field(default=15.0, gt=0)  # seconds
+    max_retries: int = Field(default=3, ge=0, le=10)
+    retry_backoff: float = Field(default=1.0, ge=0)  # seconds; doubles on each retry
+    max_retry_wait: float = Field(default=120.0, ge=0)  # longest Retry-After we sit out, in seconds
+    rate_limit_reserve: int = Field(default=0, ge=0)  # requests left untouched for other clients
+    scheduler: bool = True
+    sync_cron: str | None = None  # crontab; None = nightly at a minute derived from the owners
+    sync_timezone: str = "UTC"
+    startup_sync_max_age: timedelta = timedelta(hours=24)
+    misfire_grace: timedelta = timedelta(hours=1)
+    run_timeout: timedelta = timedelta(hours=1)
+
+    @field_validator("github_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("github_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("github_owners", mode="before")
+    @classmethod
+    def _owners(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list | tuple):
+            return value
+        owners: list[str] = []
+        for item in value:
+            login = str(item).strip()
+            if not login:
+                continue
+            if not _LOGIN.match(login):
+                raise ValueError(f"{login!r} is not a GitHub login")
+            if login.lower() not in {o.lower() for o in owners}:
+                owners.append(login)
+        return owners
+
+    @field_validator("sync_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("sync_cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            CronTrigger.from_crontab(value, timezone="UTC")
+        except ValueError as exc:
+            raise ValueError(f"not a crontab expression ({exc})") from exc
+        return value.strip()
+
+    @field_validator("startup_sync_max_age", "misfire_grace", "run_timeout", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        # "3600", "90m", "24h", "2d" besides pydantic's ISO 8601 ("PT24H"); a bare number is seconds.
+        if isinstance(value, str) and (match := _DURATION.match(value.lower())):
+            return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+        return value
+
+    @property
+    def token(self) -> str | None:
+        return self.github_token.get_secret_value() if self.github_token else None
