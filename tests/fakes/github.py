@@ -18,8 +18,6 @@ secondary_limit_next. Ids and timestamps are deterministic (see state.py).
 
 import asyncio
 import dataclasses
-import hashlib
-import json
 import threading
 import time
 from collections import Counter, deque
@@ -29,8 +27,7 @@ from typing import Any
 
 import httpx
 
-from tests.fakes import templates
-from tests.fakes.routes import Answer, route
+from tests.fakes import responses, routes, templates
 from tests.fakes.state import (
     ACCOUNT_EPOCH,
     REPO_ENDPOINTS,
@@ -42,7 +39,6 @@ from tests.fakes.state import (
 )
 
 GITHUB_API = templates.GITHUB_API
-RATE_DOCS = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api"
 _UNSET: Any = object()
 _REPO_FIELDS = {f.name for f in dataclasses.fields(FakeRepo)} - {"id", "owner", "name", "answers", "deleted"}
 
@@ -89,9 +85,7 @@ class FakeGitHub:
         """Create (or update) an organization; profile keys are organization fields (description, ...)."""
         return self._add_account(login, "Organization", templates.ORG_PROFILE_DEFAULTS, profile)
 
-    def _add_account(
-        self, login: str, kind: str, defaults: dict[str, Any], profile: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _add_account(self, login: str, kind: str, defaults: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
         unknown = set(profile) - set(defaults) - {"created_at", "updated_at"}
         if unknown:
             raise TypeError(f"unknown {kind} profile fields {sorted(unknown)}; known: {sorted(defaults)}")
@@ -101,7 +95,7 @@ class FakeGitHub:
             account.profile = {**defaults, **account.profile, **profile}
             account.created_at = account.profile.pop("created_at", account.created_at)
             account.updated_at = account.profile.pop("updated_at", account.updated_at)
-            return self._account_json(account, GITHUB_API)
+            return routes.account_json(self, account, GITHUB_API)
 
     def _ensure_account(self, login: str, kind: str = "User") -> FakeAccount:
         account = self.accounts.get(login.lower())
@@ -179,9 +173,7 @@ class FakeGitHub:
             self._set_contributors(repo, contributors, ())
             return self.repo_json(owner, name)
 
-    def add_repos(
-        self, owner: str, count: int, *, prefix: str = "repo", **fields: Any
-    ) -> list[dict[str, Any]]:
+    def add_repos(self, owner: str, count: int, *, prefix: str = "repo", **fields: Any) -> list[dict[str, Any]]:
         """Bulk helper: `count` repositories named f"{prefix}-{i:04d}" (i from 1) sharing `fields`."""
         return [self.add_repo(owner, f"{prefix}-{i:04d}", **fields) for i in range(1, count + 1)]
 
@@ -194,7 +186,7 @@ class FakeGitHub:
     ) -> dict[str, Any]:
         """The payload the fake serves for this repository (full: GET /repos/...; else a listing item)."""
         with self._lock:
-            return self._repo_payload(self.repo(owner, name), api=api, full=full, authorized=authorized)
+            return routes.repo_json(self.repo(owner, name), api=api, full=full, authorized=authorized)
 
     def set_repo(self, owner: str, name: str, **changes: Any) -> dict[str, Any]:
         """Change FakeRepo fields, e.g. set_repo("o", "r", stargazers=5, pushed_at=dt). Returns the payload.
@@ -363,10 +355,7 @@ class FakeGitHub:
             bucket.refill(self.clock())
             request_id = f"F4KE:{len(self.requests) + 1:06X}"
             answer = self._answer(request, authorized, bucket, request_id)
-            response = _render(request, answer, bucket, request_id, authorized)
-            if response.status_code == 304 and answer.counts:
-                bucket.remaining += 1  # conditional requests answered 304 are free on GitHub
-                response.headers.update(_rate_headers(bucket))
+            response = responses.render(request, answer, bucket, request_id, authorized)
             path = request.url.path
             self.requests.append(
                 Call(
@@ -383,85 +372,18 @@ class FakeGitHub:
 
     def _answer(
         self, request: httpx.Request, authorized: bool, bucket: RateBucket, request_id: str
-    ) -> Answer:
+    ) -> responses.Answer:
         if self._failures:
             status, retry_after = self._failures.popleft()
             if retry_after is None:
-                return Answer(status, {"message": "Server Error"}, counts=False)
-            message = (
-                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
-                f"If you reach out to GitHub Support for help, please include the request ID {request_id}."
-            )
-            body = templates.error_body(message, f"{RATE_DOCS}#about-secondary-rate-limits", status)
-            return Answer(status, body, headers={"Retry-After": str(retry_after)}, counts=False)
+                return responses.server_error(status)
+            return responses.secondary_limit(status, retry_after, request_id)
         if request.url.path.rstrip("/") == "/rate_limit":
-            return Answer(200, _rate_overview(self._buckets[authorized]), counts=False)
+            return responses.rate_overview(bucket)
         if bucket.remaining <= 0:
-            who = (
-                "user ID 1."
-                if authorized
-                else (
-                    "127.0.0.1. (But here's the good news: Authenticated requests get a higher rate limit. "
-                    "Check out the documentation for more details.)"
-                )
-            )
-            body = templates.error_body(
-                f"API rate limit exceeded for {who}", f"{RATE_DOCS}#primary-rate-limits", self._rate_status
-            )
-            return Answer(self._rate_status, body, counts=False)
+            return responses.rate_exceeded(self._rate_status, authorized=authorized)
         bucket.remaining -= 1
-        return route(self, request, authorized)
-
-    # Used by routes.py, under the lock.
-    def _public_repo_count(self, account: FakeAccount) -> int:
-        return sum(1 for r in self._repo_keys.values() if r.owner is account and r.visibility == "public")
-
-    def _account_json(self, account: FakeAccount, api: str) -> dict[str, Any]:
-        return templates.user_payload(
-            api=api,
-            account_id=account.id,
-            login=account.login,
-            kind=account.type,
-            profile=account.profile,
-            public_repos=self._public_repo_count(account),
-            created_at=account.created_at,
-            updated_at=account.updated_at,
-        )
-
-    def _repo_payload(self, repo: FakeRepo, *, api: str, full: bool, authorized: bool) -> dict[str, Any]:
-        owner = templates.simple_user(
-            api=api, account_id=repo.owner.id, login=repo.owner.login, kind=repo.owner.type
-        )
-        fields: dict[str, Any] = {
-            "id": repo.id,
-            "name": repo.name,
-            "private": repo.private,
-            "description": repo.description,
-            "fork": repo.fork,
-            "homepage": repo.homepage,
-            "language": repo.language,
-            "forks_count": repo.forks,
-            "stargazers_count": repo.stargazers,
-            "watchers_count": repo.stargazers,
-            "size": repo.size,
-            "default_branch": repo.default_branch,
-            "open_issues_count": repo.open_issues,
-            "is_template": repo.is_template,
-            "topics": list(repo.topics),
-            "has_issues": repo.has_issues,
-            "archived": repo.archived,
-            "disabled": repo.disabled,
-            "visibility": repo.visibility,
-            "pushed_at": templates.timestamp(repo.pushed_at),
-            "created_at": templates.timestamp(repo.created_at),
-            "updated_at": templates.timestamp(repo.updated_at),
-            "license": repo.license,
-            "allow_forking": True,
-            "web_commit_signoff_required": False,
-        }
-        if full:
-            fields.update(subscribers_count=repo.watchers, network_count=repo.forks)
-        return templates.repo_payload(api=api, full=full, authorized=authorized, owner=owner, fields=fields)
+        return routes.route(self, request, authorized)
 
     def _find_repo(self, owner: str, name: str) -> FakeRepo | int | None:
         """The live repository, or the id to redirect to when the name moved, or None."""
@@ -476,58 +398,3 @@ def _apply_visibility(repo: FakeRepo, *, private: bool, visibility: str | None) 
         raise ValueError(f"visibility must be public, private or internal, not {visibility!r}")
     repo.visibility = visibility
     repo.private = visibility != "public"
-
-
-def _rate_headers(bucket: RateBucket) -> dict[str, str]:
-    return {
-        "X-RateLimit-Limit": str(bucket.limit),
-        "X-RateLimit-Remaining": str(max(bucket.remaining, 0)),
-        "X-RateLimit-Reset": str(bucket.reset_at),
-        "X-RateLimit-Used": str(bucket.used),
-        "X-RateLimit-Resource": "core",
-    }
-
-
-def _rate_overview(bucket: RateBucket) -> dict[str, Any]:
-    overview: dict[str, Any] = templates.template("rate-limit-overview")
-    core = {
-        "limit": bucket.limit,
-        "used": bucket.used,
-        "remaining": max(bucket.remaining, 0),
-        "reset": bucket.reset_at,
-    }
-    overview["resources"]["core"] = core
-    overview["rate"] = dict(core)
-    return overview
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    candidates = [value.strip().removeprefix("W/") for value in header.split(",")]
-    return "*" in candidates or etag in candidates
-
-
-def _render(
-    request: httpx.Request, answer: Answer, bucket: RateBucket, request_id: str, authorized: bool
-) -> httpx.Response:
-    headers = {
-        "X-GitHub-Request-Id": request_id,
-        "X-GitHub-Media-Type": "github.v3; format=json",
-        "X-GitHub-Api-Version-Selected": "2022-11-28",
-        **_rate_headers(bucket),
-        **answer.headers,
-    }
-    if answer.body is None:
-        return httpx.Response(answer.status, headers=headers)
-    content = json.dumps(answer.body, separators=(",", ":"), ensure_ascii=False).encode()
-    headers["Content-Type"] = "application/json; charset=utf-8"
-    if answer.status == 200:
-        etag = f'"{hashlib.sha256(content).hexdigest()}"'
-        headers["ETag"] = etag
-        # GitHub marks token-dependent answers private; both let a cache keep them for 60 seconds.
-        headers["Cache-Control"] = f"{'private' if authorized else 'public'}, max-age=60, s-maxage=60"
-        headers["Vary"] = "Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding"
-        if_none_match = request.headers.get("if-none-match")
-        if if_none_match and _etag_matches(if_none_match, etag):
-            del headers["Content-Type"]
-            return httpx.Response(304, headers=headers)
-    return httpx.Response(answer.status, headers=headers, content=content)

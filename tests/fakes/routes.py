@@ -1,13 +1,14 @@
 """The endpoints FakeGitHub serves: one request → an Answer built from the fake's state."""
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from tests.fakes import templates
+from tests.fakes.responses import Answer, not_found
 from tests.fakes.state import REPO_ENDPOINTS, FakeAccount, FakeRepo
 
 if TYPE_CHECKING:
@@ -33,18 +34,6 @@ CANNED_MESSAGES = {
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
-@dataclass
-class Answer:
-    status: int
-    body: Any = None  # None: no body (204, 304)
-    headers: dict[str, str] = field(default_factory=dict)
-    counts: bool = True  # whether it used up one request of the rate limit
-
-
-def not_found(docs: str = "https://docs.github.com/rest") -> Answer:
-    return Answer(404, templates.error_body("Not Found", docs, 404))
-
-
 def route(fake: "FakeGitHub", request: httpx.Request, authorized: bool) -> Answer:
     if request.method != "GET":
         return not_found()
@@ -52,7 +41,7 @@ def route(fake: "FakeGitHub", request: httpx.Request, authorized: bool) -> Answe
     match [part for part in request.url.path.split("/") if part]:
         case ["users", login]:
             account = fake.accounts.get(login.lower())
-            return Answer(200, fake._account_json(account, api)) if account else not_found(DOCS["user"])
+            return Answer(200, account_json(fake, account, api)) if account else not_found(DOCS["user"])
         case ["orgs", login]:
             account = fake.accounts.get(login.lower())
             if account is None or account.type != "Organization":
@@ -79,13 +68,66 @@ def route(fake: "FakeGitHub", request: httpx.Request, authorized: bool) -> Answe
     return not_found()
 
 
+def public_repo_count(fake: "FakeGitHub", account: FakeAccount) -> int:
+    return sum(1 for r in fake._repo_keys.values() if r.owner is account and r.visibility == "public")
+
+
+def account_json(fake: "FakeGitHub", account: FakeAccount, api: str) -> dict[str, Any]:
+    """GET /users/{login} (organizations answer it too, in the user shape)."""
+    return templates.user_payload(
+        api=api,
+        account_id=account.id,
+        login=account.login,
+        kind=account.type,
+        profile=account.profile,
+        public_repos=public_repo_count(fake, account),
+        created_at=account.created_at,
+        updated_at=account.updated_at,
+    )
+
+
+def repo_json(repo: FakeRepo, *, api: str, full: bool, authorized: bool) -> dict[str, Any]:
+    """GET /repos/{owner}/{repo} (full) or one listing item (minimal) for the repository's state."""
+    owner = templates.simple_user(api=api, account_id=repo.owner.id, login=repo.owner.login, kind=repo.owner.type)
+    fields: dict[str, Any] = {
+        "id": repo.id,
+        "name": repo.name,
+        "private": repo.private,
+        "description": repo.description,
+        "fork": repo.fork,
+        "homepage": repo.homepage,
+        "language": repo.language,
+        "forks_count": repo.forks,
+        "stargazers_count": repo.stargazers,
+        "watchers_count": repo.stargazers,
+        "size": repo.size,
+        "default_branch": repo.default_branch,
+        "open_issues_count": repo.open_issues,
+        "is_template": repo.is_template,
+        "topics": list(repo.topics),
+        "has_issues": repo.has_issues,
+        "archived": repo.archived,
+        "disabled": repo.disabled,
+        "visibility": repo.visibility,
+        "pushed_at": templates.timestamp(repo.pushed_at),
+        "created_at": templates.timestamp(repo.created_at),
+        "updated_at": templates.timestamp(repo.updated_at),
+        "license": repo.license,
+        "allow_forking": True,
+        "web_commit_signoff_required": False,
+    }
+    if full:
+        fields.update(subscribers_count=repo.watchers, network_count=repo.forks)
+    return templates.repo_payload(api=api, full=full, authorized=authorized, owner=owner, fields=fields)
+
+
 def _org_json(fake: "FakeGitHub", account: FakeAccount, api: str) -> dict[str, Any]:
     return templates.org_payload(
         api=api,
         account_id=account.id,
         login=account.login,
         profile=account.profile,
-        public_repos=fake._public_repo_count(account),
+        public_repos=public_repo_count(fake, account),
         created_at=account.created_at,
         updated_at=account.updated_at,
     )
@@ -118,7 +160,7 @@ def _repo_endpoint(
     if forced is not None:
         return _canned(forced, endpoint, repo)
     if endpoint == "repo":
-        return Answer(200, fake._repo_payload(repo, api=api, full=True, authorized=authorized))
+        return Answer(200, repo_json(repo, api=api, full=True, authorized=authorized))
     if endpoint == "languages":
         return Answer(200, dict(sorted(repo.language_bytes.items(), key=lambda item: -item[1])))
     anon = request.url.params.get("anon", "").lower() in ("1", "true")
@@ -189,7 +231,7 @@ def _list_repos(
             repos = [repo for repo in repos if not repo.fork]
         case "member" if not org:
             repos = []  # the fake models no collaborators
-    keys = {
+    keys: dict[str, Callable[[FakeRepo], Any]] = {
         "created": lambda repo: repo.created_at,
         "updated": lambda repo: repo.updated_at,
         "pushed": lambda repo: repo.pushed_at or _NEVER,
@@ -198,9 +240,7 @@ def _list_repos(
     key = keys.get(sort, keys["full_name"])
     repos.sort(key=lambda repo: (key(repo), repo.id), reverse=direction == "desc")
     answer = _paginate(request, repos)
-    answer.body = [
-        fake._repo_payload(repo, api=api, full=False, authorized=authorized) for repo in answer.body
-    ]
+    answer.body = [repo_json(repo, api=api, full=False, authorized=authorized) for repo in answer.body]
     return answer
 
 
@@ -226,7 +266,5 @@ def _paginate(request: httpx.Request, items: list[Any]) -> Answer:
         rels.append(("first", 1))
     headers = {}
     if rels:
-        headers["Link"] = ", ".join(
-            f'<{request.url.copy_set_param("page", str(n))}>; rel="{rel}"' for rel, n in rels
-        )
+        headers["Link"] = ", ".join(f'<{request.url.copy_set_param("page", str(n))}>; rel="{rel}"' for rel, n in rels)
     return Answer(200, items[(page - 1) * per_page : page * per_page], headers=headers)

@@ -31,9 +31,7 @@ class FakeGitHubASGI:
     def __init__(self, fake: FakeGitHub) -> None:
         self.fake = fake
 
-    async def __call__(
-        self, scope: Message, receive: Callable[[], Any], send: Callable[[Message], Any]
-    ) -> None:
+    async def __call__(self, scope: Message, receive: Callable[[], Any], send: Callable[[Message], Any]) -> None:
         if scope["type"] != "http":
             return
         body = b""
@@ -57,6 +55,9 @@ class FakeGitHubASGI:
 class _ServerThread:
     def __init__(self, fake: FakeGitHub) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # Accepted connections inherit this; without it Nagle + delayed ACK add ~40 ms to every response
+        # (h11 writes headers and body separately), which would swamp the `latency` knob.
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.bind(("127.0.0.1", 0))  # port 0: the OS picks a free one
         self.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         config = uvicorn.Config(

@@ -89,3 +89,32 @@ async def test_loopback_server_answers_through_a_real_socket(fake: FakeGitHub) -
         authorized = await client.get("/orgs/acme/repos?per_page=100", headers={"Authorization": "token x"})
     assert len(anonymous.json()) == 65 and len(authorized.json()) == 66
     assert anonymous.json()[0]["url"].startswith(base_url)
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (204, None),
+        (403, "The history or contributor list is too large to list contributors for this repository via the API."),
+        (409, "Git Repository is empty."),
+        (451, "Repository access blocked"),
+    ],
+)
+async def test_contributors_answer_githubs_special_cases(
+    client: httpx.AsyncClient, fake: FakeGitHub, status: int, message: str | None
+) -> None:
+    fake.answer("acme", "repo-0001", "contributors", status)
+    response = await client.get("/repos/acme/repo-0001/contributors")
+    assert response.status_code == status
+    assert (response.json()["message"] if response.content else None) == message
+
+
+async def test_injected_failures_answer_once_then_recover(client: httpx.AsyncClient, fake: FakeGitHub) -> None:
+    fake.fail_next(1, status=502)
+    fake.secondary_limit_next(retry_after=7)
+    assert (await client.get("/orgs/acme")).status_code == 502
+    limited = await client.get("/orgs/acme")
+    assert limited.status_code == 403 and limited.headers["Retry-After"] == "7"
+    assert "secondary rate limit" in limited.json()["message"]
+    assert limited.headers["X-RateLimit-Remaining"] != "0"
+    assert (await client.get("/orgs/acme")).status_code == 200
