@@ -95,9 +95,7 @@ async def apply_snapshot(session: AsyncSession, snapshot: Snapshot, now: datetim
             )
         # Two batches: a multi-row INSERT needs uniform keys, and synced_at moves only with fetched details.
         await upsert(session, Repository, [row for row in to_write if "synced_at" in row], conflict=["id"])
-        await upsert(
-            session, Repository, [row for row in to_write if "synced_at" not in row], conflict=["id"]
-        )
+        await upsert(session, Repository, [row for row in to_write if "synced_at" not in row], conflict=["id"])
 
     associations_changed = await _replace_associations(
         session, snapshot, [repo_id for repo_id in snapshot.details if repo_id in desired], language_ids.ids
@@ -148,9 +146,7 @@ async def _write_accounts(
     contributors: dict[int, dict[str, Any]],
 ) -> bool:
     changed_owners = [row for key, row in owners.items() if key not in stored or _differs(stored[key], row)]
-    changed_contributors = [
-        row for key, row in contributors.items() if key not in stored or _differs(stored[key], row)
-    ]
+    changed_contributors = [row for key, row in contributors.items() if key not in stored or _differs(stored[key], row)]
     incoming = changed_owners + changed_contributors
     if not incoming:
         return False
@@ -237,9 +233,7 @@ async def _replace_associations(
     if not repo_ids:
         return set()
     stored_languages: dict[int, dict[int, int]] = {repo_id: {} for repo_id in repo_ids}
-    for row in await session.execute(
-        select(RepositoryLanguage).where(RepositoryLanguage.repository_id.in_(repo_ids))
-    ):
+    for row in await session.execute(select(RepositoryLanguage).where(RepositoryLanguage.repository_id.in_(repo_ids))):
         link = row[0]
         stored_languages[link.repository_id][link.language_id] = link.bytes
     stored_contributors: dict[int, dict[int, int]] = {repo_id: {} for repo_id in repo_ids}
@@ -263,8 +257,7 @@ async def _replace_associations(
         if languages != stored_languages[repo_id] or contributors != stored_contributors[repo_id]:
             changed.add(repo_id)
             language_rows += [
-                {"repository_id": repo_id, "language_id": lang, "bytes": size}
-                for lang, size in languages.items()
+                {"repository_id": repo_id, "language_id": lang, "bytes": size} for lang, size in languages.items()
             ]
             contributor_rows += [
                 {"repository_id": repo_id, "contributor_id": account, "contributions": n}
@@ -272,13 +265,9 @@ async def _replace_associations(
             ]
     if changed:
         await session.execute(delete(RepositoryLanguage).where(RepositoryLanguage.repository_id.in_(changed)))
-        await session.execute(
-            delete(RepositoryContributor).where(RepositoryContributor.repository_id.in_(changed))
-        )
+        await session.execute(delete(RepositoryContributor).where(RepositoryContributor.repository_id.in_(changed)))
         await upsert(session, RepositoryLanguage, language_rows, conflict=["repository_id", "language_id"])
-        await upsert(
-            session, RepositoryContributor, contributor_rows, conflict=["repository_id", "contributor_id"]
-        )
+        await upsert(session, RepositoryContributor, contributor_rows, conflict=["repository_id", "contributor_id"])
     return changed
 
 
@@ -305,9 +294,7 @@ async def _delete_orphans(session: AsyncSession) -> bool:
 # Helpers --------------------------------------------------------------------------------------------
 
 
-async def _rows(
-    session: AsyncSession, model: type[Contributor] | type[Repository]
-) -> dict[int, dict[str, Any]]:
+async def _rows(session: AsyncSession, model: type[Contributor] | type[Repository]) -> dict[int, dict[str, Any]]:
     result = await session.execute(select(model.__table__))
     return {row["id"]: dict(row) for row in result.mappings()}
 

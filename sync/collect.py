@@ -115,9 +115,7 @@ async def collect(
         try:
             languages = await client.get_languages(record, fresh_since=fresh_since)
             contributors = (
-                await client.get_contributors(record, fresh_since=fresh_since)
-                if languages is not None
-                else None
+                await client.get_contributors(record, fresh_since=fresh_since) if languages is not None else None
             )
         except RepositoryGone:
             log.info("%s vanished while syncing", record.full_name)

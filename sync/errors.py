@@ -42,9 +42,7 @@ class ServerError(GitHubError):
     """GitHub kept answering 5xx (after retries)."""
 
     def __init__(self, status: int, url: str, attempts: int) -> None:
-        super().__init__(
-            f"GitHub answered {status} for {url} after {attempts} attempts", url=url, status=status
-        )
+        super().__init__(f"GitHub answered {status} for {url} after {attempts} attempts", url=url, status=status)
 
 
 class RateLimited(GitHubError):

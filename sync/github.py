@@ -262,9 +262,7 @@ class GitHubClient:
 
     # HTTP: redirects, retries, rate limits -----------------------------------------------------------
 
-    async def _request(
-        self, url: str, headers: dict[str, str], accept: frozenset[int] | set[int]
-    ) -> httpx.Response:
+    async def _request(self, url: str, headers: dict[str, str], accept: frozenset[int] | set[int]) -> httpx.Response:
         """GET following GitHub's redirects (a renamed or transferred repository answers 301)."""
         target = url
         for _ in range(MAX_REDIRECTS + 1):
@@ -278,9 +276,7 @@ class GitHubClient:
             log.debug("GitHub redirected %s to %s", _path(url), _path(target))
         raise TooManyRedirects(_path(url))
 
-    async def _send(
-        self, url: str, headers: dict[str, str], accept: frozenset[int] | set[int]
-    ) -> httpx.Response:
+    async def _send(self, url: str, headers: dict[str, str], accept: frozenset[int] | set[int]) -> httpx.Response:
         path = _path(url)
         attempt = 0
         while True:
@@ -307,9 +303,7 @@ class GitHubClient:
                 self.stats.not_modified += 1
             if status in (403, 429):
                 if self._is_primary_limit(response):
-                    raise RateLimited(
-                        self._reset_at(response), limit=_int(response, "X-RateLimit-Limit"), url=path
-                    )
+                    raise RateLimited(self._reset_at(response), limit=_int(response, "X-RateLimit-Limit"), url=path)
                 if _is_secondary_limit(response):
                     retry_after = _retry_after(response)
                     wait = retry_after if retry_after is not None else SECONDARY_LIMIT_WAIT * 2**attempt

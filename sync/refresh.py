@@ -90,9 +90,7 @@ async def fail_abandoned_runs(
     return count
 
 
-async def running_run_id(
-    sessionmaker: async_sessionmaker[AsyncSession], *, younger_than: timedelta
-) -> int | None:
+async def running_run_id(sessionmaker: async_sessionmaker[AsyncSession], *, younger_than: timedelta) -> int | None:
     """The id of a run RUNNING in the database (any process) started within `younger_than`, if any."""
     since = datetime.now(UTC) - younger_than
     async with sessionmaker() as session:
@@ -199,9 +197,7 @@ def one_line(message: str, settings: SyncSettings) -> str:
     return text[:MAX_ERROR_LENGTH]
 
 
-async def _record(
-    sessionmaker: async_sessionmaker[AsyncSession], run_id: int, values: dict[str, object]
-) -> None:
+async def _record(sessionmaker: async_sessionmaker[AsyncSession], run_id: int, values: dict[str, object]) -> None:
     async with sessionmaker() as session, session.begin():
         await session.execute(update(SyncRun).where(SyncRun.id == run_id).values(**values))
 

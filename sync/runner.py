@@ -1,0 +1,148 @@
+"""One sync at a time per process (and per database, as far as the RUNNING record tells)."""
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from sync.cache import DbResponseCache
+from sync.collect import ProgressCallback
+from sync.errors import SyncAlreadyRunning
+from sync.github import GitHubClient, Sleep
+from sync.refresh import SyncSummary, refresh, running_run_id, start_run
+from sync.settings import SyncSettings
+
+log = logging.getLogger(__name__)
+
+# Retry a little after GitHub's reset time rather than on it: clocks differ.
+RETRY_MARGIN = timedelta(seconds=5)
+
+
+class SyncRunner:
+    """Starts refreshes for the lifespan, the scheduler, the mutation and the CLI.
+
+    `request` starts a run in the background unless one is running (then it answers with that run);
+    `run` runs to completion. When a run stops on a spent rate limit, the runner retries by itself just
+    after the reset (`retry_at`). `aclose` cancels whatever is in flight; the run is recorded CANCELLED.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        http: httpx.AsyncClient,
+        settings: SyncSettings,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        retry_margin: timedelta = RETRY_MARGIN,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.settings = settings
+        self.client = GitHubClient(http, settings, cache=DbResponseCache(sessionmaker), sleep=sleep)
+        self._retry_margin = retry_margin
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[SyncSummary] | None = None
+        self._run_id: int | None = None
+        self._retry_task: asyncio.Task[None] | None = None
+        self.retry_at: datetime | None = None
+        self.last_summary: SyncSummary | None = None
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"<SyncRunner running={self.running} retry_at={self.retry_at}>"
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    @property
+    def current_run_id(self) -> int | None:
+        return self._run_id if self.running else None
+
+    async def request(self, trigger: str) -> tuple[int, bool]:
+        """Start a run in the background; (run id, True), or (the running run's id, False)."""
+        async with self._lock:
+            busy = await self._busy()
+            if busy is not None:
+                return busy, False
+            run_id = await start_run(self.sessionmaker, trigger)
+            self._start(run_id, trigger, None)
+            return run_id, True
+
+    async def run(self, trigger: str, progress: ProgressCallback | None = None) -> SyncSummary:
+        """Run to completion and return the summary; SyncAlreadyRunning when a run is in progress."""
+        async with self._lock:
+            busy = await self._busy()
+            if busy is not None:
+                raise SyncAlreadyRunning(busy)
+            run_id = await start_run(self.sessionmaker, trigger)
+            task = self._start(run_id, trigger, progress)
+        # Cancelling the caller cancels the run too (Ctrl-C on the CLI, scheduler shutdown).
+        return await task
+
+    async def wait(self) -> SyncSummary | None:
+        """The summary of the run in flight once it ends (None when idle)."""
+        task = self._task
+        if task is None:
+            return self.last_summary
+        with contextlib.suppress(asyncio.CancelledError):
+            return await asyncio.shield(task)
+        return None
+
+    async def aclose(self) -> None:
+        """Cancel the pending retry and any run in flight, and wait for them to wind down."""
+        self._closed = True
+        for task in (self._retry_task, self._task):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._retry_task = None
+
+    async def _busy(self) -> int | None:
+        if self._closed:
+            raise RuntimeError("the sync runner is closed")
+        if self.running:
+            return self._run_id
+        # Another process on the same database; a RUNNING row older than the run timeout is abandoned.
+        return await running_run_id(self.sessionmaker, younger_than=self.settings.run_timeout)
+
+    def _start(self, run_id: int, trigger: str, progress: ProgressCallback | None) -> asyncio.Task[SyncSummary]:
+        self._run_id = run_id
+        self._task = asyncio.create_task(self._execute(run_id, trigger, progress), name=f"repofolio-sync-{run_id}")
+        return self._task
+
+    async def _execute(self, run_id: int, trigger: str, progress: ProgressCallback | None) -> SyncSummary:
+        summary = await refresh(
+            self.sessionmaker, self.client, self.settings, trigger=trigger, progress=progress, run_id=run_id
+        )
+        self.last_summary = summary
+        if summary.retry_at is not None:
+            self._schedule_retry(summary.retry_at + self._retry_margin)
+        elif summary.succeeded:
+            self._cancel_retry()
+        return summary
+
+    def _schedule_retry(self, at: datetime) -> None:
+        self._cancel_retry()
+        self.retry_at = at
+        log.info("GitHub rate limit spent; retrying at %s", f"{at:%Y-%m-%d %H:%M:%S}Z")
+        self._retry_task = asyncio.create_task(self._retry_later(at), name="repofolio-sync-retry")
+
+    def _cancel_retry(self) -> None:
+        current = asyncio.current_task()
+        if self._retry_task is not None and self._retry_task is not current and not self._retry_task.done():
+            self._retry_task.cancel()
+        self._retry_task = None
+        self.retry_at = None
+
+    async def _retry_later(self, at: datetime) -> None:
+        await asyncio.sleep(max(0.0, (at - datetime.now(UTC)).total_seconds()))
+        self._retry_task = None
+        self.retry_at = None
+        try:
+            await self.request("SCHEDULE")
+        except Exception:  # the retry is best effort: the nightly job still comes
+            log.exception("could not start the rate-limit retry")
