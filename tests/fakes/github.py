@@ -201,6 +201,8 @@ class FakeGitHub:
             private, visibility = changes.pop("private", None), changes.pop("visibility", None)
             if "license" in changes:
                 changes["license"] = templates.license_object(changes["license"])
+            if "contributors" in changes:  # their logins must become accounts
+                self._set_contributors(repo, changes.pop("contributors"), repo.anonymous_contributors)
             for key, value in changes.items():
                 setattr(repo, key, value)
             if private is not None or visibility is not None:
