@@ -35,7 +35,7 @@ DEMO_VIEWER: str = "dana-demo-dev"
 ANCHOR = datetime(2025, 6, 30, 12, 0, 0, tzinfo=UTC)
 # Far above the ids GitHub has issued so far, so demo avatars and ids don't point at real accounts today.
 CONTRIBUTOR_ID_BASE = 930_000_000
-REPOSITORY_ID_BASE = 3_700_000_000
+REPOSITORY_ID_BASE = 1_900_000_000  # GraphQL Int is 32-bit: databaseId must stay below 2**31
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ class ApiSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
+    demo: bool = False  # serve the built-in demo data set and never sync
     viewer: str | None = None  # login of the site owner; else the first configured owner that is a user
     admin_token: SecretStr | None = None
     graphiql: bool = True

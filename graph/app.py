@@ -1,0 +1,111 @@
+"""The FastAPI app: its lifespan owns the engine, the GitHub client, the sync runner and the scheduler."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from db.engine import create_engine, create_schema, create_sessionmaker
+from db.settings import DatabaseSettings
+from graph.auth import admin_access
+from graph.context import Context, Services
+from graph.demo import DEMO_VIEWER, load_demo
+from graph.errors import masked_errors_extension
+from graph.limits import query_limit_extensions
+from graph.router import GraphQLRouter
+from graph.schema import create_schema as create_graphql_schema
+from graph.settings import ApiSettings
+from sync.github import create_http_client
+from sync.refresh import fail_abandoned_runs
+from sync.runner import SyncRunner
+from sync.schedule import create_scheduler, startup_sync_needed
+from sync.settings import SyncSettings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Settings:
+    """Everything the app reads from the environment, one class per package."""
+
+    api: ApiSettings = field(default_factory=ApiSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
+
+    @classmethod
+    def load(cls) -> "Settings":
+        return cls(api=ApiSettings(), database=DatabaseSettings(), sync=SyncSettings())
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    async with AsyncExitStack() as stack:
+        engine = create_engine(settings.database)
+        stack.push_async_callback(engine.dispose)
+        await create_schema(engine)
+        sessionmaker = create_sessionmaker(engine)
+        services = Services(sessionmaker=sessionmaker, settings=settings.api, owners=settings.sync.github_owners)
+        if settings.api.demo:
+            if await load_demo(sessionmaker):
+                logger.info("loaded the demo data set")
+            if services.settings.viewer is None:
+                services.settings = services.settings.model_copy(update={"viewer": DEMO_VIEWER})
+        elif settings.sync.github_owners:
+            http = create_http_client(settings.sync)
+            stack.push_async_callback(http.aclose)
+            await fail_abandoned_runs(sessionmaker)
+            services.runner = runner = SyncRunner(sessionmaker, http, settings.sync)
+            stack.push_async_callback(runner.aclose)
+            if settings.sync.scheduler:
+                services.scheduler = scheduler = create_scheduler(runner, settings.sync)
+                scheduler.start()
+                stack.callback(scheduler.shutdown, wait=False)
+                if await startup_sync_needed(sessionmaker, settings.sync):
+                    await runner.request("STARTUP")
+        app.state.services = services
+        yield
+
+
+async def _context(request: Request) -> Context:
+    services: Services = request.app.state.services
+    access = admin_access(request.headers.get("authorization"), services.settings)
+    return Context(services, access=access)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.load()
+    app = FastAPI(title="repofolio", lifespan=_lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    schema = create_graphql_schema(
+        extensions=[masked_errors_extension(), *query_limit_extensions(settings.api)],
+    )
+    app.include_router(
+        GraphQLRouter(
+            schema,
+            context_getter=_context,
+            graphql_ide="graphiql" if settings.api.graphiql else None,
+            allow_queries_via_get=True,
+        ),
+        prefix="/graphql",
+    )
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            async with request.app.state.services.sessionmaker() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure means "not ready"; the reason is logged, not sent
+            logger.warning("readiness check failed: %s", type(exc).__name__)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    return app

@@ -1,0 +1,177 @@
+"""The `repofolio` command: serve the API, sync the cache, print the schema, edit the showcase."""
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import uvicorn
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.engine import create_engine, create_schema, create_sessionmaker
+from db.settings import DatabaseSettings
+from graph.app import Settings, create_app
+from graph.schema import create_schema as create_graphql_schema
+from graph.showcase import ShowcaseError, export_showcase, import_showcase
+from sync.console import run_sync_command
+from sync.settings import SyncSettings
+
+T = TypeVar("T")
+
+
+class CommandError(Exception):
+    """A failure reported to the user as one line, with exit code 1."""
+
+
+def _settings_error(error: ValidationError, model: type) -> str:
+    problem = error.errors()[0]
+    field = str(problem["loc"][0]) if problem["loc"] else "?"
+    prefix = model.model_config.get("env_prefix", "")  # type: ignore[attr-defined]
+    return f"invalid {prefix}{field.upper()}: {problem['msg']}"
+
+
+def _load(factory: Callable[[], T], model: type) -> T:
+    try:
+        return factory()
+    except ValidationError as error:
+        raise CommandError(_settings_error(error, model)) from None
+
+
+def _load_settings() -> Settings:
+    from graph.settings import ApiSettings
+
+    return Settings(
+        api=_load(ApiSettings, ApiSettings),
+        database=_load(DatabaseSettings, DatabaseSettings),
+        sync=_load(SyncSettings, SyncSettings),
+    )
+
+
+async def _with_database(
+    settings: DatabaseSettings, work: Callable[[async_sessionmaker[AsyncSession]], Coroutine[Any, Any, T]]
+) -> T:
+    """Create the schema if the database is new, then run `work`; every command goes through here."""
+    engine = create_engine(settings)
+    try:
+        try:
+            await create_schema(engine)
+        except Exception as error:  # an unusable URL, a missing directory, a refused connection…
+            raise CommandError(f"cannot use the database at {_safe_url(settings)}: {_one_line(error)}") from None
+        return await work(create_sessionmaker(engine))
+    finally:
+        await engine.dispose()
+
+
+def _safe_url(settings: DatabaseSettings) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(settings.database_url).render_as_string(hide_password=True)
+    except Exception:
+        return "REPOFOLIO_DATABASE_URL"
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def serve(args: argparse.Namespace) -> int:
+    if args.demo:
+        os.environ["REPOFOLIO_DEMO"] = "true"  # so a --reload worker, which rebuilds the app, sees it too
+    settings = _load_settings()
+    host = args.host or settings.api.host
+    port = settings.api.port if args.port is None else args.port
+
+    async def ready(_: async_sessionmaker[AsyncSession]) -> None:
+        return None
+
+    asyncio.run(_with_database(settings.database, ready))
+    if args.reload:
+        uvicorn.run("graph.app:create_app", factory=True, host=host, port=port, reload=True)
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port)
+    return 0
+
+
+def schema(_: argparse.Namespace) -> int:
+    sys.stdout.write(create_graphql_schema().as_str() + "\n")
+    return 0
+
+
+def sync(_: argparse.Namespace) -> int:
+    settings = _load_settings()
+    return run_sync_command(settings.database, settings.sync)
+
+
+def showcase_export(_: argparse.Namespace) -> int:
+    settings = _load_settings()
+
+    async def work(sessionmaker: async_sessionmaker[AsyncSession]) -> str:
+        async with sessionmaker() as session:
+            return await export_showcase(session)
+
+    sys.stdout.write(asyncio.run(_with_database(settings.database, work)))
+    return 0
+
+
+def showcase_import(args: argparse.Namespace) -> int:
+    settings = _load_settings()
+    path = Path(args.file)
+    try:
+        text = sys.stdin.read() if args.file == "-" else path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
+
+    async def work(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
+        return await import_showcase(sessionmaker, text)
+
+    try:
+        result = asyncio.run(_with_database(settings.database, work))
+    except ShowcaseError as error:
+        raise CommandError(f"{args.file}: {error}") from None
+    print(f"imported {args.file}: {result}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="repofolio", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve_cmd = commands.add_parser("serve", help="serve the GraphQL API")
+    serve_cmd.add_argument("--host", help="address to bind (default REPOFOLIO_HOST or 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, help="port to bind (default REPOFOLIO_PORT or 8000)")
+    serve_cmd.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+    serve_cmd.add_argument("--demo", action="store_true", help="load the built-in demo data set; no syncing")
+    serve_cmd.set_defaults(run=serve)
+
+    commands.add_parser("schema", help="print the GraphQL schema (SDL)").set_defaults(run=schema)
+    commands.add_parser("sync", help="refresh the cache from GitHub once").set_defaults(run=sync)
+
+    showcase_cmd = commands.add_parser("showcase", help="export or import curated showcase data")
+    showcase_commands = showcase_cmd.add_subparsers(dest="showcase_command", required=True)
+    showcase_commands.add_parser("export", help="print the showcase data as YAML").set_defaults(run=showcase_export)
+    import_cmd = showcase_commands.add_parser("import", help="apply a YAML file (all or nothing)")
+    import_cmd.add_argument("file", help="the YAML file, or - for standard input")
+    import_cmd.set_defaults(run=showcase_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except CommandError as error:
+        print(f"repofolio: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Cursor pagination done in SQL: one statement pages many parents at once.
+
+Cursors are opaque positions in the connection's total order (ROW_NUMBER over the order the contract fixes).
+"""
+
+import base64
+import binascii
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from graphql import GraphQLError
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import KeyedColumnElement
+
+T = TypeVar("T")
+MAX_PAGE = 100
+_CURSOR_PREFIX = "cursor:v1:"
+
+
+def encode_cursor(position: int) -> str:
+    return base64.b64encode(f"{_CURSOR_PREFIX}{position}".encode()).decode()
+
+
+def _decode_cursor(cursor: str, argument: str) -> int:
+    try:
+        text = base64.b64decode(cursor.encode(), validate=True).decode()
+        if text.startswith(_CURSOR_PREFIX):
+            position = int(text.removeprefix(_CURSOR_PREFIX))
+            if position >= 0:
+                return position
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise GraphQLError(f"`{argument}` does not appear to be a valid cursor.", extensions={"code": "BAD_USER_INPUT"})
+
+
+@dataclass(frozen=True)
+class PageArgs:
+    """Validated first/last/after/before, as positions: rows with after < rn < before."""
+
+    first: int | None = None
+    last: int | None = None
+    after: int = 0
+    before: int | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        connection: str,
+        first: int | None = None,
+        last: int | None = None,
+        after: str | None = None,
+        before: str | None = None,
+    ) -> "PageArgs":
+        for argument, value in (("first", first), ("last", last)):
+            if value is not None and not 1 <= value <= MAX_PAGE:
+                raise GraphQLError(
+                    f"Requesting {value} records on the `{connection}` connection is outside the "
+                    f"`{argument}` limit of 1 to {MAX_PAGE} records.",
+                    extensions={"code": "BAD_USER_INPUT"},
+                )
+        if first is None and last is None:
+            first = MAX_PAGE
+        return cls(
+            first=first,
+            last=last,
+            after=_decode_cursor(after, "after") if after is not None else 0,
+            before=_decode_cursor(before, "before") if before is not None else None,
+        )
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[tuple[T, int]]  # (row, position)
+    total_count: int
+    total_size: int = 0
+    has_previous_page: bool = False
+    has_next_page: bool = False
+
+    @classmethod
+    def empty(cls) -> "Page[T]":
+        return cls(items=[], total_count=0)
+
+
+def paginate(
+    entity: Any,
+    base: Select[Any],
+    *,
+    parent: ColumnElement[Any] | None,
+    order_by: Sequence[ColumnElement[Any]],
+    page: PageArgs,
+    size: ColumnElement[Any] | None = None,
+    extra: Sequence[KeyedColumnElement[Any]] = (),
+) -> Select[Any]:
+    """Build one statement that pages `base` (which selects `entity`) per `parent` value.
+
+    Rows come back as (parent key, count, size total, entity | None, *extra, position), ordered by
+    parent and position; a parent with rows but none on this page yields one row with entity None,
+    so totals are right for every page. Parents with no rows at all yield nothing.
+    """
+    key = (parent if parent is not None else literal(0)).label("parent_key")
+    ranked = base.add_columns(
+        key,
+        func.row_number().over(partition_by=key if parent is not None else None, order_by=order_by).label("rn"),
+        *extra,
+    ).subquery("ranked")
+    totals = (
+        base.with_only_columns(
+            key,
+            func.count().label("cnt"),
+            func.coalesce(func.sum(size), 0).label("size") if size is not None else literal(0).label("size"),
+            maintain_column_froms=True,
+        )
+        .order_by(None)
+        .group_by(key)
+        .subquery("totals")
+    )
+    rn, cnt = ranked.c.rn, totals.c.cnt
+    upper: ColumnElement[Any] = cnt + 1
+    if page.before is not None:
+        upper = case((literal(page.before) < cnt + 1, literal(page.before)), else_=cnt + 1)
+    if page.first is not None:
+        upper = case((literal(page.after + page.first + 1) < upper, literal(page.after + page.first + 1)), else_=upper)
+    window = [rn > page.after, rn < upper]
+    if page.last is not None:
+        window.append(rn >= upper - page.last)
+    row = aliased(entity, ranked)
+    return (
+        select(totals.c.parent_key, cnt, totals.c.size, row, *(ranked.c[c.key] for c in extra), rn)
+        .select_from(totals.outerjoin(ranked, and_(ranked.c.parent_key == totals.c.parent_key, *window)))
+        .order_by(totals.c.parent_key, rn)
+    )
+
+
+def collect(rows: Sequence[Any], page: PageArgs, n_extra: int = 0) -> dict[Hashable, Page[Any]]:
+    """Group the rows of a `paginate` statement into one Page per parent key."""
+    pages: dict[Hashable, Page[Any]] = {}
+    for row in rows:
+        parent_key, count, size, entity = row[0], row[1], row[2], row[3]
+        result = pages.get(parent_key)
+        if result is None:
+            result = pages[parent_key] = Page(items=[], total_count=count, total_size=int(size or 0))
+        if entity is not None:
+            value = (entity, *row[4 : 4 + n_extra]) if n_extra else entity
+            result.items.append((value, row[-1]))
+    for result in pages.values():
+        _set_page_info(result, page)
+    return pages
+
+
+def _set_page_info(result: Page[Any], page: PageArgs) -> None:
+    if result.items:
+        result.has_previous_page = result.items[0][1] > 1
+        result.has_next_page = result.items[-1][1] < result.total_count
+    else:
+        result.has_previous_page = page.after > 0
+        result.has_next_page = page.before is not None and page.before <= result.total_count

@@ -1,0 +1,228 @@
+"""The Query root and the schema object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types import Info
+
+from db.models import showcase_key
+from graph import queries
+from graph.context import Context
+from graph.ids import parse_own_id
+from graph.mutations import Mutation
+from graph.pagination import Page, PageArgs, encode_cursor
+from graph.scalars import schema_config
+from graph.status import SyncStatus, sync_status
+from graph.types import (
+    Contributor,
+    ContributorConnection,
+    ContributorEdge,
+    ContributorOrder,
+    Language,
+    LanguageOrder,
+    LanguageStatConnection,
+    LanguageStatEdge,
+    Node,
+    Organization,
+    PageInfo,
+    Repository,
+    RepositoryConnection,
+    RepositoryOrder,
+    RepositoryOwner,
+    Topic,
+    User,
+    _descending,
+    _order,
+    _repository_connection,
+    owner_of,
+)
+
+
+def not_found(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "NOT_FOUND"})
+
+
+async def _owner(info: Info[Context, None], login: str) -> Any:
+    row = await info.context.loaders.account_by_login.load(login.lower())
+    return row if row is not None and row.is_owner else None
+
+
+async def _node(info: Info[Context, None], node_id: str) -> Node | None:
+    loaders = info.context.loaders
+    own = parse_own_id(node_id)
+    if own is not None:
+        kind, key = own
+        if kind == "Contributor" and key.isdigit():
+            total = await loaders.contributions_by_contributor_id.load(int(key))
+            account = await loaders.account_by_id.load(int(key)) if total else None
+            return Contributor.of(account, total) if account is not None else None
+        if kind == "Language":
+            language = await loaders.language_by_name.load(key)
+            return Language.of(language) if language is not None else None
+        if kind == "Topic":
+            return Topic(id=strawberry.ID(node_id), name=key)
+        return None
+    repository = await loaders.repository_by_node_id.load(node_id)
+    if repository is not None:
+        return Repository.of(repository)
+    account = await loaders.account_by_node_id.load(node_id)
+    if account is not None and account.is_owner:
+        return owner_of(account)
+    return None
+
+
+@strawberry.type(description="The root of every read: GitHub's lookups plus repofolio's listings.")
+class Query:
+    @strawberry.field(description="Any object by its global id.")
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        found = await _node(info, id)
+        if found is None:
+            raise not_found(f"Could not resolve to a node with the global id of '{id}'.")
+        return found
+
+    @strawberry.field(description="Objects by their global ids, in order; null where an id resolves to nothing.")
+    async def nodes(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
+        return [await _node(info, node_id) for node_id in ids]
+
+    @strawberry.field(description="An organization by login.")
+    async def organization(self, info: Info[Context, None], login: str) -> Organization | None:
+        row = await _owner(info, login)
+        if row is None or row.type != "Organization":
+            raise not_found(f"Could not resolve to an Organization with the login of '{login}'.")
+        return Organization.of(row)
+
+    @strawberry.field(description="A repository by owner and name.")
+    async def repository(
+        self, info: Info[Context, None], name: str, owner: str, follow_renames: bool | None = True
+    ) -> Repository | None:
+        row = await info.context.loaders.repository_by_name.load(showcase_key(f"{owner}/{name}"))
+        if row is None:
+            raise not_found(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
+        return Repository.of(row)
+
+    @strawberry.field(description="A user or organization by login.")
+    async def repository_owner(self, info: Info[Context, None], login: str) -> RepositoryOwner | None:
+        row = await _owner(info, login)
+        if row is None:
+            raise not_found(f"Could not resolve to a RepositoryOwner with the login of '{login}'.")
+        return owner_of(row)
+
+    @strawberry.field(description="A user by login.")
+    async def user(self, info: Info[Context, None], login: str) -> User | None:
+        row = await _owner(info, login)
+        if row is None or row.type == "Organization":
+            raise not_found(f"Could not resolve to a User with the login of '{login}'.")
+        return User.of(row)
+
+    @strawberry.field(description="The site owner: REPOFOLIO_VIEWER, else the first configured owner that is a user.")
+    async def viewer(self, info: Info[Context, None]) -> User:
+        services = info.context.services
+        candidates = [services.settings.viewer] if services.settings.viewer else services.owners
+        for login in candidates:
+            row = await _owner(info, login)
+            if row is not None and row.type != "Organization":
+                return User.of(row)
+        raise not_found("Could not resolve the viewer: set REPOFOLIO_VIEWER or configure a user among the owners.")
+
+    @strawberry.field(description="Every cached repository across owners, with the filters a portfolio needs.")
+    async def repositories(
+        self,
+        info: Info[Context, None],
+        after: str | None = None,
+        before: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        order_by: RepositoryOrder | None = None,
+        owner: str | None = None,
+        is_fork: bool | None = None,
+        is_archived: bool | None = None,
+        language: str | None = None,
+        topic: str | None = None,
+        featured: bool | None = None,
+    ) -> RepositoryConnection:
+        page = PageArgs.parse("repositories", first, last, after, before)
+        where = queries.RepositoryFilter(
+            include_hidden=info.context.include_hidden,
+            owner_login=owner,
+            is_fork=is_fork,
+            is_archived=is_archived,
+            language=language,
+            topic=topic,
+            featured=featured,
+        )
+        return await _repository_connection(info, None, where, order_by, page)
+
+    @strawberry.field(description="Languages across cached repositories (forks excluded unless includeForks).")
+    async def languages(
+        self,
+        info: Info[Context, None],
+        after: str | None = None,
+        first: int | None = None,
+        order_by: LanguageOrder | None = None,
+        include_forks: bool | None = False,
+    ) -> LanguageStatConnection:
+        page = PageArgs.parse("languages", first, None, after, None)
+        async with info.context.services.sessionmaker() as session:
+            found = await queries.language_stats_page(
+                session, bool(include_forks), info.context.include_hidden, _descending(order_by), page
+            )
+        edges = [
+            LanguageStatEdge(
+                cursor=encode_cursor(pos), node=Language.of(row), size=float(size), repository_count=repositories
+            )
+            for (row, size, repositories), pos in found.items
+        ]
+        return LanguageStatConnection(
+            edges=list(edges),
+            nodes=[edge.node for edge in edges],
+            page_info=PageInfo.of(found),
+            total_count=found.total_count,
+            total_size=float(found.total_size),
+        )
+
+    @strawberry.field(description="An account that contributed to cached repositories, by login.")
+    async def contributor(self, info: Info[Context, None], login: str) -> Contributor | None:
+        loaders = info.context.loaders
+        row = await loaders.account_by_login.load(login.lower())
+        total = await loaders.contributions_by_contributor_id.load(row.id) if row is not None else 0
+        if row is None or not total:
+            raise not_found(f"Could not resolve to a Contributor with the login of '{login}'.")
+        return Contributor.of(row, total)
+
+    @strawberry.field(description="Accounts that contributed to cached repositories, most commits first by default.")
+    async def contributors(
+        self,
+        info: Info[Context, None],
+        after: str | None = None,
+        before: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        order_by: ContributorOrder | None = None,
+    ) -> ContributorConnection:
+        page = PageArgs.parse("contributors", first, last, after, before)
+        async with info.context.services.sessionmaker() as session:
+            found: Page[Any] = await queries.all_contributors_page(
+                session, info.context.include_hidden, _order(order_by, queries.DEFAULT_CONTRIBUTOR_ORDER), page
+            )
+        edges = [
+            ContributorEdge(cursor=encode_cursor(pos), node=Contributor.of(row, int(total)))
+            for (row, total), pos in found.items
+        ]
+        return ContributorConnection(
+            edges=list(edges),
+            nodes=[edge.node for edge in edges],
+            page_info=PageInfo.of(found),
+            total_count=found.total_count,
+        )
+
+    @strawberry.field(description="The state of the cache and its sync.")
+    async def sync_status(self, info: Info[Context, None]) -> SyncStatus:
+        return await sync_status(info)
+
+
+def create_schema(extensions: list[type[SchemaExtension] | SchemaExtension] | None = None) -> strawberry.Schema:
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions or [], config=schema_config())

@@ -1,0 +1,53 @@
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from graph.auth import AdminAccess
+from graph.context import Context, Services
+from graph.demo import DEMO_VIEWER, generate, load_rows
+from graph.errors import masked_errors_extension
+from graph.schema import create_schema
+from graph.settings import ApiSettings
+
+Execute = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture(scope="session")
+def schema() -> strawberry.Schema:
+    return create_schema(extensions=[masked_errors_extension()])
+
+
+@pytest.fixture
+async def demo_db(sessionmaker: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
+    await load_rows(sessionmaker, generate())
+    return sessionmaker
+
+
+def make_execute(schema: strawberry.Schema, sessionmaker: async_sessionmaker[AsyncSession], **settings: Any) -> Execute:
+    services = Services(sessionmaker=sessionmaker, settings=ApiSettings(viewer=DEMO_VIEWER, **settings))
+
+    async def execute(
+        query: str, variables: dict[str, Any] | None = None, *, access: AdminAccess = AdminAccess.DISABLED
+    ) -> dict[str, Any]:
+        result = await schema.execute(query, variable_values=variables, context_value=Context(services, access=access))
+        response: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            response["errors"] = [error.formatted for error in result.errors]
+        return response
+
+    return execute
+
+
+@pytest.fixture
+def execute(schema: strawberry.Schema, demo_db: async_sessionmaker[AsyncSession]) -> Execute:
+    return make_execute(schema, demo_db)
+
+
+async def ok(execute: Execute, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """Execute and assert there were no errors; return `data`."""
+    result = await execute(query, variables, **kwargs)
+    assert "errors" not in result, result.get("errors")
+    return result["data"]

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import pytest
+import strawberry
+from graphql import build_schema
+from graphql.utilities import find_breaking_changes
+
+from graph.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACT = ROOT / "tests" / "contract.graphql"
+SHARED_CONTRACT = ROOT.parent / "shared" / "contract" / "schema.graphql"
+
+
+def test_schema_keeps_every_type_field_and_argument_of_the_contract(schema: strawberry.Schema) -> None:
+    """find_breaking_changes(contract, ours) is empty: front-ends written against the contract keep working."""
+    changes = find_breaking_changes(build_schema(CONTRACT.read_text()), schema._schema)
+    assert [f"{change.type.name}: {change.description}" for change in changes] == []
+
+
+@pytest.mark.skipif(not SHARED_CONTRACT.exists(), reason="no ../shared checkout beside this clone")
+def test_contract_copy_matches_the_shared_contract() -> None:
+    """The copy the tests use is the contract the project agreed on."""
+    assert CONTRACT.read_text() == SHARED_CONTRACT.read_text()
+
+
+def test_committed_schema_file_matches_the_code(capsys: pytest.CaptureFixture[str]) -> None:
+    """`repofolio schema` prints exactly the committed schema.graphql, so drift fails here."""
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == (ROOT / "schema.graphql").read_text()
+
+
+def test_every_type_and_field_is_described(schema: strawberry.Schema) -> None:
+    """Users read the schema as documentation: no type or field of ours goes without a description."""
+    missing = []
+    for name, graphql_type in schema._schema.type_map.items():
+        if name.startswith("__") or name in {"String", "Int", "Float", "Boolean", "ID"}:
+            continue
+        if not graphql_type.description:
+            missing.append(name)
+        for field_name, field in getattr(graphql_type, "fields", {}).items():
+            if not field.description:
+                missing.append(f"{name}.{field_name}")
+    assert missing == []
