@@ -91,9 +91,7 @@ class _Walker:
         if definition is None or name in self.entered:
             return _NOTHING
         self.entered.add(name)
-        measure = self.selections(
-            definition.selection_set, self.schema.get_type(definition.type_condition.name.value)
-        )
+        measure = self.selections(definition.selection_set, self.schema.get_type(definition.type_condition.name.value))
         self.entered.discard(name)
         self.measured[name] = measure
         return measure
@@ -181,26 +179,18 @@ def query_limits_rule(settings: ApiSettings, variables: Mapping[str, Any] | None
         def leave_document(self, *_args: object) -> None:
             context: ValidationContext = self.context
             document = context.document
-            fragments = {
-                d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-            }
+            fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
             for operation in document.definitions:
                 if isinstance(operation, OperationDefinitionNode):
                     self.check(operation, fragments)
 
-        def check(
-            self, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
-        ) -> None:
+        def check(self, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
             schema = self.context.schema
             walker = _Walker(schema, fragments, _operation_variables(operation, given), self.report_error)
             try:
-                measure = walker.selections(
-                    operation.selection_set, schema.get_root_type(operation.operation)
-                )
+                measure = walker.selections(operation.selection_set, schema.get_root_type(operation.operation))
             except RecursionError:
-                self.report_error(
-                    _limit_error("The query is nested too deeply.", "MAX_DEPTH_EXCEEDED", operation)
-                )
+                self.report_error(_limit_error("The query is nested too deeply.", "MAX_DEPTH_EXCEEDED", operation))
                 return
             label = f"'{operation.name.value}'" if operation.name else "The query"
             if measure.depth > settings.max_depth:

@@ -106,9 +106,7 @@ class AllowlistCORS(CORSMiddleware):
             return
         headers = Headers(scope=scope)
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
-            response = PlainTextResponse(
-                "Disallowed CORS origin", status_code=400, headers={"Vary": "Origin"}
-            )
+            response = PlainTextResponse("Disallowed CORS origin", status_code=400, headers={"Vary": "Origin"})
             await response(scope, receive, send)
             return
 
@@ -128,13 +126,7 @@ def _origin(entry: str) -> str:
         return entry
     origin = entry.removesuffix("/").lower()
     parts = urlsplit(origin)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.path
-        or parts.query
-        or "*" in origin
-    ):
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or "*" in origin:
         raise ValueError(
             f"REPOFOLIO_CORS_ORIGINS: {entry!r} is not an origin like https://example.com "
             "(scheme and host, an optional port, no path, no wildcard inside)"

@@ -35,9 +35,7 @@ def settings() -> ApiSettings:
         ("Bearer \udcff\u00e9", AdminAccess.INVALID),
     ],
 )
-def test_authorization_header_is_classified(
-    settings: ApiSettings, header: str | None, access: AdminAccess
-) -> None:
+def test_authorization_header_is_classified(settings: ApiSettings, header: str | None, access: AdminAccess) -> None:
     """Only `Bearer <the admin token>` (scheme case-insensitive, token exact) grants admin access."""
     assert admin_access(header, settings) is access
 

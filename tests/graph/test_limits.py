@@ -32,9 +32,7 @@ class ItemConnection:
 @strawberry.type
 class Query:
     @strawberry.field
-    def items(
-        self, info: strawberry.Info, first: int | None = None, last: int | None = None
-    ) -> ItemConnection:
+    def items(self, info: strawberry.Info, first: int | None = None, last: int | None = None) -> ItemConnection:
         info.context["calls"] += 1
         return ItemConnection(nodes=[Item(name="a"), Item(name="b")][: first or last or 100])
 
@@ -98,9 +96,7 @@ async def test_fragment_bomb_is_measured_quickly_and_refused(api: Counted) -> No
         f"b: children(first: 1) {{ nodes {{ ...F{i + 1} }} }} }}"
         for i in range(levels)
     )
-    query = (
-        f"{{ items(first: 1) {{ nodes {{ ...F0 }} }} }}\n{fragments}\nfragment F{levels} on Item {{ name }}"
-    )
+    query = f"{{ items(first: 1) {{ nodes {{ ...F0 }} }} }}\n{fragments}\nfragment F{levels} on Item {{ name }}"
     started = time.perf_counter()
     result = await api.run(query)
     assert time.perf_counter() - started < 2
@@ -127,12 +123,8 @@ async def test_alias_bomb_is_refused(api: Counted) -> None:
 
 async def test_aliases_count_every_spread_of_a_fragment(api: Counted) -> None:
     """An aliased fragment spread in many places counts each time it is spread."""
-    query = "{ items(first: 1) { nodes { " + " ".join(
-        f"c{i}: children(first: 1) {{ ...X }}" for i in range(5)
-    )
-    query += (
-        " } } } fragment X on ItemConnection { nodes { " + " ".join(f"n{i}: name" for i in range(6)) + " } }"
-    )
+    query = "{ items(first: 1) { nodes { " + " ".join(f"c{i}: children(first: 1) {{ ...X }}" for i in range(5))
+    query += " } } } fragment X on ItemConnection { nodes { " + " ".join(f"n{i}: name" for i in range(6)) + " } }"
     refused(await api.run(query), "MAX_ALIASES_EXCEEDED")  # 5 + 5 * 6 = 35 aliases
     assert api.calls == 0
 
@@ -140,13 +132,10 @@ async def test_aliases_count_every_spread_of_a_fragment(api: Counted) -> None:
 async def test_wide_query_over_the_node_limit_is_refused_before_any_resolver(api: Counted) -> None:
     """100 + 100² + 100³ nodes exceeds GitHub's 500,000 limit; GitHub's message, nothing executed."""
     query = (
-        "{ items(first: 100) { nodes { children(first: 100) { nodes { children(last: 100) {"
-        " nodes { name } } } } } } }"
+        "{ items(first: 100) { nodes { children(first: 100) { nodes { children(last: 100) { nodes { name } } } } } } }"
     )
     messages = refused(await api.run(query), "MAX_NODE_LIMIT_EXCEEDED")
-    assert messages == [
-        "This query requests up to 1,010,100 nodes which exceeds the maximum limit of 500,000."
-    ]
+    assert messages == ["This query requests up to 1,010,100 nodes which exceeds the maximum limit of 500,000."]
     assert api.calls == 0
 
 
@@ -166,9 +155,7 @@ async def test_node_count_is_computed_as_github_does(limit: int, allowed: bool) 
     if allowed:
         assert result.errors is None
     else:
-        assert refused(result) == [
-            "This query requests up to 550 nodes which exceeds the maximum limit of 549."
-        ]
+        assert refused(result) == ["This query requests up to 550 nodes which exceeds the maximum limit of 549."]
 
 
 async def test_node_count_sums_paths_and_follows_fragments() -> None:
@@ -186,9 +173,7 @@ async def test_node_count_sums_paths_and_follows_fragments() -> None:
 @pytest.mark.parametrize("argument", ["first", "last"])
 async def test_more_than_one_hundred_records_is_refused_like_github(api: Counted, argument: str) -> None:
     """first/last above 100 gets GitHub's message naming the connection and the limit."""
-    messages = refused(
-        await api.run(f"{{ items({argument}: 101) {{ nodes {{ name }} }} }}"), "EXCESSIVE_PAGINATION"
-    )
+    messages = refused(await api.run(f"{{ items({argument}: 101) {{ nodes {{ name }} }} }}"), "EXCESSIVE_PAGINATION")
     assert messages == [
         f"Requesting 101 records on the `items` connection exceeds the `{argument}` limit of 100 records."
     ]
@@ -198,9 +183,7 @@ async def test_more_than_one_hundred_records_is_refused_like_github(api: Counted
 async def test_zero_records_is_refused(api: Counted) -> None:
     """The contract's range is 1..100."""
     messages = refused(await api.run("{ items { nodes { children(first: 0) { nodes { name } } } } }"))
-    assert messages == [
-        "Requesting 0 records on the `children` connection is below the `first` minimum of 1 record."
-    ]
+    assert messages == ["Requesting 0 records on the `children` connection is below the `first` minimum of 1 record."]
 
 
 async def test_variables_are_checked_before_execution(api: Counted) -> None:
@@ -219,9 +202,7 @@ async def test_variables_are_checked_before_execution(api: Counted) -> None:
 async def test_variables_count_towards_the_node_limit() -> None:
     """A page size passed as a variable is multiplied like a literal one."""
     api = Counted(ApiSettings(max_nodes=109))
-    query = (
-        "query($a: Int, $b: Int) { items(first: $a) { nodes { children(first: $b) { nodes { name } } } } }"
-    )
+    query = "query($a: Int, $b: Int) { items(first: $a) { nodes { children(first: $b) { nodes { name } } } } }"
     assert (await api.run(query, {"a": 10, "b": 9})).errors is None
     refused(await api.run(query, {"a": 10, "b": 10}), "MAX_NODE_LIMIT_EXCEEDED")
 

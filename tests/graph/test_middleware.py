@@ -147,9 +147,7 @@ def cors_app() -> FastAPI:
     return app
 
 
-def preflight(
-    origin: str, method: str = "POST", headers: str = "content-type, authorization"
-) -> dict[str, str]:
+def preflight(origin: str, method: str = "POST", headers: str = "content-type, authorization") -> dict[str, str]:
     return {
         "Origin": origin,
         "Access-Control-Request-Method": method,
@@ -222,9 +220,7 @@ async def test_the_wildcard_never_comes_with_credentials() -> None:
     assert "access-control-allow-credentials" not in response.headers
 
 
-@pytest.mark.parametrize(
-    "entry", ["site.example", "https://*.site.example", "https://site.example/path", "ftp://x"]
-)
+@pytest.mark.parametrize("entry", ["site.example", "https://*.site.example", "https://site.example/path", "ftp://x"])
 def test_a_malformed_origin_fails_at_start_up(entry: str) -> None:
     """An allowlist entry that can never match a browser's Origin is refused, naming the variable."""
     with pytest.raises(ValueError, match="REPOFOLIO_CORS_ORIGINS"):
