@@ -1,0 +1,144 @@
+"""The app with its lifespan, in process and through a real socket, and the CLI around it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, inspect
+
+from db.settings import DatabaseSettings
+from graph.app import Settings, create_app
+from graph.demo import DEMO_VIEWER
+from graph.settings import ApiSettings
+from sync.settings import SyncSettings
+
+TABLES = {"repository", "language", "contributor", "repository_language", "repository_contributor", "showcase"}
+
+
+def _settings(path: Path, **api: object) -> Settings:
+    return Settings(
+        api=ApiSettings(demo=True, **api),
+        database=DatabaseSettings(database_url=f"sqlite+aiosqlite:///{path}"),
+        sync=SyncSettings(),
+    )
+
+
+async def _query(app_settings: Settings, query: str) -> httpx.Response:
+    app = create_app(app_settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            return await client.post("/graphql", json={"query": query})
+
+
+async def test_fresh_database_file_gets_every_table_before_the_first_query(tmp_path: Path) -> None:
+    """Start on a file that does not exist yet: the schema is created, the demo loaded, a query answers."""
+    path = tmp_path / "fresh.db"
+    response = await _query(_settings(path), "{ viewer { login repositories { totalCount } } }")
+    assert response.status_code == 200
+    assert response.json() == {"data": {"viewer": {"login": DEMO_VIEWER, "repositories": {"totalCount": 30}}}}
+    assert set(inspect(create_engine(f"sqlite:///{path}")).get_table_names()) >= TABLES
+
+
+async def test_second_start_on_the_same_database_is_harmless(tmp_path: Path) -> None:
+    """Restarting keeps the data as it was: the schema step is idempotent and the demo is not loaded twice."""
+    path = tmp_path / "twice.db"
+    first = await _query(_settings(path), "{ repositories { totalCount } syncStatus { dataVersion } }")
+    second = await _query(_settings(path), "{ repositories { totalCount } syncStatus { dataVersion } }")
+    assert first.json() == second.json()
+    assert first.json()["data"]["repositories"]["totalCount"] == 40
+
+
+async def test_health_and_readiness_endpoints(tmp_path: Path) -> None:
+    app = create_app(_settings(tmp_path / "health.db"))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            assert (await client.get("/healthz")).json() == {"status": "ok"}
+            assert (await client.get("/readyz")).json() == {"status": "ok"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _cli(*args: str, env: dict[str, str], timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "graph.cli", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPOFOLIO_") and k != "GITHUB_TOKEN"}
+    env["REPOFOLIO_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def _serving(env: dict[str, str], *args: str) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "serve", "--port", str(port), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline, "server did not come up within 30 s"
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
+
+
+def test_serve_demo_answers_the_portfolio_over_a_real_socket(tmp_path: Path) -> None:
+    """`repofolio serve --demo` on 127.0.0.1: POST and GET queries answer with the demo portfolio."""
+    with _serving(_env(tmp_path), "--demo") as base:
+        query = "{ viewer { login pinnedItems(first: 3) { nodes { ... on Repository { name } } } } }"
+        posted = httpx.post(f"{base}/graphql", json={"query": query}, timeout=10)
+        fetched = httpx.get(f"{base}/graphql", params={"query": query}, timeout=10)
+        graphiql = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=10)
+    assert posted.status_code == 200
+    assert posted.json()["data"]["viewer"]["login"] == DEMO_VIEWER
+    assert len(posted.json()["data"]["viewer"]["pinnedItems"]["nodes"]) == 3
+    assert fetched.json() == posted.json()
+    assert graphiql.status_code == 200 and "graphiql" in graphiql.text.lower()
+
+
+def test_unusable_database_url_exits_non_zero_with_one_line(tmp_path: Path) -> None:
+    """A database that cannot be opened stops start-up with a one-line reason, never a traceback."""
+    env = _env(tmp_path, REPOFOLIO_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
+    result = _cli("serve", env=env)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "cannot use the database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_setting_names_the_variable(tmp_path: Path) -> None:
+    """A bad value fails at start-up with one line naming the environment variable."""
+    result = _cli("serve", env=_env(tmp_path, REPOFOLIO_PORT="eighty"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("repofolio: invalid REPOFOLIO_PORT") and result.stderr.count("\n") == 1
