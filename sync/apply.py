@@ -190,7 +190,7 @@ async def _ensure_languages(session: AsyncSession, snapshot: Snapshot) -> _Langu
         if name not in stored or stored[name].color != language_color(name)
     ]
     await upsert(session, Language, rows, conflict=["name"])
-    ids = dict((await session.execute(select(Language.name, Language.id))).tuples().all())
+    ids = {name: language_id for name, language_id in await session.execute(select(Language.name, Language.id))}
     return _Languages(ids=ids, changed=bool(rows))
 
 

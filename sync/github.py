@@ -70,6 +70,7 @@ class RateLimit:
 class RequestStats:
     requests: int = 0  # every HTTP request sent, retries and 304s included
     not_modified: int = 0  # answered 304: free against the rate limit
+    rate_limit: RateLimit | None = None  # as the latest response told
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,6 @@ class GitHubClient:
         self._sleep = sleep
         self._semaphore = asyncio.Semaphore(settings.concurrency)
         self.stats = RequestStats()
-        self.rate_limit: RateLimit | None = None
 
     def __repr__(self) -> str:
         return f"<GitHubClient {self._api}>"
@@ -117,8 +117,11 @@ class GitHubClient:
         clone = GitHubClient(self._http, self._settings, cache=cache, sleep=self._sleep)
         clone._semaphore = self._semaphore
         clone.stats = self.stats
-        clone.rate_limit = self.rate_limit
         return clone
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        return self.stats.rate_limit
 
     @property
     def concurrency(self) -> int:
@@ -349,7 +352,7 @@ class GitHubClient:
         # Concurrent responses arrive out of order: within one window the lowest count is the latest.
         if current is not None and current.reset_at == reset_at and current.remaining is not None:
             remaining = min(remaining, current.remaining)
-        self.rate_limit = RateLimit(_int(response, "X-RateLimit-Limit"), remaining, reset_at)
+        self.stats.rate_limit = RateLimit(_int(response, "X-RateLimit-Limit"), remaining, reset_at)
 
     def _is_primary_limit(self, response: httpx.Response) -> bool:
         return _int(response, "X-RateLimit-Remaining") == 0 and "Retry-After" not in response.headers
