@@ -16,6 +16,7 @@ from graph.context import Context, Services
 from graph.demo import DEMO_VIEWER, load_demo
 from graph.errors import masked_errors_extension
 from graph.limits import query_limit_extensions
+from graph.middleware import BodySizeLimit, add_cors
 from graph.router import GraphQLRouter
 from graph.schema import create_schema as create_graphql_schema
 from graph.settings import ApiSettings
@@ -93,6 +94,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         prefix="/graphql",
     )
+
+    add_cors(app, settings.api)
+    # Added last, so outermost: an oversized body is refused before anything else reads it.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
