@@ -72,9 +72,7 @@ class Repository(Base):
     forks_count: Mapped[int] = mapped_column(default=0)
     disk_usage: Mapped[int | None]  # kilobytes, GitHub's `size`
     default_branch: Mapped[str | None] = mapped_column(String(255))
-    primary_language_id: Mapped[int | None] = mapped_column(
-        ForeignKey("language.id", ondelete="SET NULL"), index=True
-    )
+    primary_language_id: Mapped[int | None] = mapped_column(ForeignKey("language.id", ondelete="SET NULL"), index=True)
     license: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # GitHub's license object
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime]
@@ -88,9 +86,7 @@ class Repository(Base):
 class RepositoryLanguage(Base):
     __tablename__ = "repository_language"
 
-    repository_id: Mapped[int] = mapped_column(
-        ForeignKey("repository.id", ondelete="CASCADE"), primary_key=True
-    )
+    repository_id: Mapped[int] = mapped_column(ForeignKey("repository.id", ondelete="CASCADE"), primary_key=True)
     language_id: Mapped[int] = mapped_column(
         ForeignKey("language.id", ondelete="CASCADE"), primary_key=True, index=True
     )
@@ -100,9 +96,7 @@ class RepositoryLanguage(Base):
 class RepositoryContributor(Base):
     __tablename__ = "repository_contributor"
 
-    repository_id: Mapped[int] = mapped_column(
-        ForeignKey("repository.id", ondelete="CASCADE"), primary_key=True
-    )
+    repository_id: Mapped[int] = mapped_column(ForeignKey("repository.id", ondelete="CASCADE"), primary_key=True)
     contributor_id: Mapped[int] = mapped_column(
         ForeignKey("contributor.id", ondelete="CASCADE"), primary_key=True, index=True
     )
@@ -112,5 +106,3 @@ class RepositoryContributor(Base):
 def showcase_key(full_name: str) -> str:
     """The case-insensitive key that ties curated data to a repository by owner/name."""
     return full_name.lower()
-
-

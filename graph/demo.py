@@ -145,9 +145,7 @@ class _Builder:
         number = REPOSITORY_ID_BASE + len(self.repositories) * 100 + rng.randint(0, 99)
         archived, fork = bool(spec.get("archived")), bool(spec.get("fork"))
         created = (
-            _at(spec["created_at"])
-            if "created_at" in spec
-            else _between(rng, not_before, ANCHOR - timedelta(days=14))
+            _at(spec["created_at"]) if "created_at" in spec else _between(rng, not_before, ANCHOR - timedelta(days=14))
         )
         if archived:  # worked on briefly, then left alone
             pushed = _between(rng, created, min(created + timedelta(days=400), ANCHOR))
@@ -275,9 +273,7 @@ def generate(user_repos: int = 30, org_repos: int = 10, *, seed: int = 7) -> Dem
     people: list[str] = content["people"]
     pool_size = max(len(people), (user_repos + org_repos) * 3 // 5)
     pool = [
-        build.account(
-            f"{people[i % len(people)]}-demo" + (f"-{i // len(people)}" if i >= len(people) else ""), "User"
-        )
+        build.account(f"{people[i % len(people)]}-demo" + (f"-{i // len(people)}" if i >= len(people) else ""), "User")
         for i in range(pool_size)
     ]
     for owner, catalogue, count, contributor in (
@@ -348,8 +344,7 @@ async def _write(session: AsyncSession, data: DemoData) -> None:
     stored = {name: language_id for name, language_id in (await session.execute(query)).all()}
     language_ids = {row["id"]: stored[row["name"]] for row in data.languages}
     repositories = [
-        {**row, "primary_language_id": language_ids.get(row["primary_language_id"])}
-        for row in data.repositories
+        {**row, "primary_language_id": language_ids.get(row["primary_language_id"])} for row in data.repositories
     ]
     repository_languages = [
         {**row, "language_id": language_ids[row["language_id"]]} for row in data.repository_languages

@@ -16,9 +16,7 @@ TABLES = (Contributor, Language, Repository, RepositoryLanguage, RepositoryContr
 
 async def _counts(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, int]:
     async with sessionmaker() as session:
-        counts = {
-            m.__tablename__: await session.scalar(select(func.count()).select_from(m)) or 0 for m in TABLES
-        }
+        counts = {m.__tablename__: await session.scalar(select(func.count()).select_from(m)) or 0 for m in TABLES}
         counts["data_version"] = await read_data_version(session)
     return counts
 
@@ -44,9 +42,7 @@ async def test_load_demo_fills_an_empty_database(sessionmaker: async_sessionmake
         assert all(r.primary_language_id is not None for r in repositories if r.id in with_languages)
         links = (await session.execute(select(RepositoryContributor.contributor_id))).scalars().all()
         assert len(set(links)) >= 20
-        assert (
-            Counter(links).most_common(2)[1][1] >= 5
-        )  # besides the viewer, someone works on many repositories
+        assert Counter(links).most_common(2)[1][1] >= 5  # besides the viewer, someone works on many repositories
         assert {r.type for r in (await session.scalars(select(Contributor))).all()} == {
             "User",
             "Organization",
@@ -117,8 +113,7 @@ def test_generate_scales_with_realistic_averages_and_unique_ids() -> None:
         primary = [
             link["bytes"]
             for link in data.repository_languages
-            if link["repository_id"] == repository["id"]
-            and link["language_id"] == repository["primary_language_id"]
+            if link["repository_id"] == repository["id"] and link["language_id"] == repository["primary_language_id"]
         ]
         assert primary == ([max(sizes[repository["id"]])] if repository["id"] in sizes else [])
 
