@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncLease, SyncRun
 from db.models import Repository
+from sync.crontab import crontab_trigger
 from sync.errors import SyncAlreadyRunning
 from sync.refresh import SUCCEEDED, SyncSummary
 from sync.runner import SyncRunner
@@ -42,7 +43,7 @@ def nightly_time(settings: SyncSettings) -> tuple[int, int]:
 def cron_trigger(settings: SyncSettings) -> CronTrigger:
     timezone = ZoneInfo(settings.sync_timezone)
     if settings.sync_cron:
-        return CronTrigger.from_crontab(settings.sync_cron, timezone=timezone)
+        return crontab_trigger(settings.sync_cron, timezone)
     hour, minute = nightly_time(settings)
     return CronTrigger(hour=hour, minute=minute, timezone=timezone)
 
