@@ -1,7 +1,9 @@
 """The /graphql endpoint over HTTP: media types, status codes and error bodies (GraphQL-over-HTTP spec)."""
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -9,8 +11,13 @@ import strawberry
 from fastapi import FastAPI
 from graphql import GraphQLError
 
+from db.settings import DatabaseSettings
+from graph.app import Settings, create_app
+from graph.demo import DEMO_VIEWER
 from graph.errors import masked_errors_extension
 from graph.router import GRAPHQL_RESPONSE_JSON, JSON, GraphQLRouter, negotiate
+from graph.settings import ApiSettings
+from sync.settings import SyncSettings
 
 # Documents that never execute: they fail to parse, to validate, or to coerce their variables.
 REQUEST_ERRORS = ["{ hello", "{ nope }", "query Q($n: Int!) { limited(first: $n) }"]
@@ -312,3 +319,77 @@ async def test_queries_over_get_can_be_turned_off() -> None:
         response = await client.get("/graphql", params={"query": "{ hello }"})
     assert_json_errors(response, 405)
     assert response.headers["allow"] == "POST"
+
+
+# --- the same promises through the real app (demo data, lifespan, the schema's own extensions) ---------
+
+
+@pytest.fixture
+async def app_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(
+        api=ApiSettings(demo=True),
+        database=DatabaseSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'http.db'}"),
+        sync=SyncSettings(),
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            yield client
+
+
+async def test_app_answers_queries_over_post_and_get(app_client: httpx.AsyncClient) -> None:
+    expected = {"data": {"viewer": {"login": DEMO_VIEWER}}}
+    response = await post(app_client, {"query": "{ viewer { login } }"}, accept=GRAPHQL_RESPONSE_JSON)
+    assert (response.status_code, response.json()) == (200, expected)
+    assert response.headers["content-type"].startswith(GRAPHQL_RESPONSE_JSON)
+    response = await app_client.get("/graphql", params={"query": "{ viewer { login } }"})
+    assert (response.status_code, response.json()) == (200, expected)
+
+
+async def test_app_unknown_login_is_null_with_a_github_not_found_error(app_client: httpx.AsyncClient) -> None:
+    response = await post(app_client, {"query": '{ user(login: "nobody-here") { login } }'}, accept=JSON)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] == {"user": None}
+    [error] = body["errors"]
+    assert error["type"] == "NOT_FOUND"
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    assert error["path"] == ["user"]
+
+
+@pytest.mark.parametrize("query", ["{ viewer {", "{ viewer { nope } }"], ids=["parse", "validate"])
+async def test_app_request_errors_follow_the_media_type(app_client: httpx.AsyncClient, query: str) -> None:
+    assert_json_errors(await post(app_client, {"query": query}, accept=GRAPHQL_RESPONSE_JSON), 400)
+    assert_json_errors(await post(app_client, {"query": query}, accept=JSON), 200)
+
+
+async def test_app_missing_query_and_empty_body_are_json_errors(app_client: httpx.AsyncClient) -> None:
+    assert_json_errors(await post(app_client, {}), 400)
+    response = await app_client.post("/graphql", content=b"", headers={"content-type": JSON})
+    assert_json_errors(response, 400)
+
+
+async def test_app_refuses_mutations_over_get(app_client: httpx.AsyncClient) -> None:
+    response = await app_client.get("/graphql", params={"query": "mutation { requestRefresh { started } }"})
+    assert_json_errors(response, 405)
+    assert response.headers["allow"] == "POST"
+
+
+async def test_app_serves_graphiql_to_browsers(app_client: httpx.AsyncClient) -> None:
+    response = await app_client.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+
+
+async def test_app_masks_a_database_failure(app_client: httpx.AsyncClient, tmp_path: Path) -> None:
+    """A resolver hitting a broken database answers a generic error: no SQL, table name or driver text."""
+    with sqlite3.connect(tmp_path / "http.db") as connection:
+        connection.execute("ALTER TABLE repository RENAME TO repository_gone")
+    response = await post(app_client, {"query": "{ repositories(first: 1) { totalCount } }"}, accept=JSON)
+    assert response.status_code == 200
+    [error] = response.json()["errors"]
+    assert error["message"] == "Internal server error"
+    assert set(error["extensions"]) == {"code", "errorId"}
+    for leak in ("SELECT", "repository", "sqlite", "OperationalError", "Traceback"):
+        assert leak not in response.text
