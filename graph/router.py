@@ -131,14 +131,10 @@ class JSONErrorsRoute(APIRoute):
             except Exception as exc:
                 error_id = log_unexpected(exc, f"{request.method} {request.url.path}")
                 body = {
-                    "errors": [
-                        {"message": INTERNAL_ERROR_MESSAGE, "extensions": internal_error_extensions(error_id)}
-                    ]
+                    "errors": [{"message": INTERNAL_ERROR_MESSAGE, "extensions": internal_error_extensions(error_id)}]
                 }
                 media_type = negotiate(request.headers.get("accept")) or JSON
-                return Response(
-                    orjson.dumps(body), status_code=500, media_type=f"{media_type}; charset=utf-8"
-                )
+                return Response(orjson.dumps(body), status_code=500, media_type=f"{media_type}; charset=utf-8")
 
         return handle
 
@@ -158,9 +154,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
                 405, "GraphQL only supports GET and POST requests.", JSON, {"Allow": "GET, POST"}
             )
 
-        self.add_api_route(
-            path, handle_other_methods, methods=["PUT", "PATCH", "DELETE"], include_in_schema=False
-        )
+        self.add_api_route(path, handle_other_methods, methods=["PUT", "PATCH", "DELETE"], include_in_schema=False)
 
     # --- errors outside execution ------------------------------------------------------------------
 

@@ -6,8 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
 from db.models import showcase_key
 from graph import queries
@@ -224,5 +223,12 @@ class Query:
         return await sync_status(info)
 
 
-def create_schema(extensions: list[type[SchemaExtension] | SchemaExtension] | None = None) -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions or [], config=schema_config())
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        # Client errors (NOT_FOUND, validation, limits) are the client's business; unexpected ones are logged
+        # once, with their error id, by graph.errors.MaskUnexpectedErrors.
+        return None
+
+
+def create_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
+    return Schema(query=Query, mutation=Mutation, extensions=extensions or [], config=schema_config())
