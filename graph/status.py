@@ -16,6 +16,7 @@ from graph.context import Context
 from graph.ids import own_id
 from graph.queries import visible_repository
 from graph.scalars import DateTime
+from sync.schedule import next_run_at
 
 
 @strawberry.enum(description="Whether a sync is under way.")
@@ -93,11 +94,7 @@ class SyncStatus:
     @strawberry.field(description="When the scheduler will next refresh the cache, or null when it is off.")
     def next_run_at(self, info: Info[Context, None]) -> DateTime | None:
         scheduler = info.context.services.scheduler
-        if scheduler is None:
-            return None
-        from sync.schedule import next_run_at
-
-        return next_run_at(scheduler)
+        return next_run_at(scheduler) if scheduler is not None else None
 
 
 async def sync_status(info: Info[Context, None]) -> SyncStatus:
