@@ -1,14 +1,18 @@
 """GitHub responses and their ETags, kept apart from the graph so a failed run loses no fetched work."""
 
+import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import CachedResponse
 from db.upsert import upsert
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,12 @@ class DbResponseCache:
         self._sessionmaker = sessionmaker
 
     async def get(self, url: str) -> StoredResponse | None:
+        return await _uninterrupted(self._get(url))
+
+    async def put(self, response: StoredResponse) -> None:
+        await _uninterrupted(self._put(response))
+
+    async def _get(self, url: str) -> StoredResponse | None:
         async with self._sessionmaker() as session:
             row = await session.scalar(select(CachedResponse).where(CachedResponse.url == url))
         if row is None:
@@ -64,7 +74,7 @@ class DbResponseCache:
             fetched_at=row.fetched_at,
         )
 
-    async def put(self, response: StoredResponse) -> None:
+    async def _put(self, response: StoredResponse) -> None:
         row = {
             "url": response.url,
             "etag": response.etag,
@@ -75,3 +85,19 @@ class DbResponseCache:
         }
         async with self._sessionmaker() as session, session.begin():
             await upsert(session, CachedResponse, [row], conflict=["url"])
+
+
+async def _uninterrupted(operation: Coroutine[Any, Any, T]) -> T:
+    """Run a short database call to its end even if the caller is cancelled meanwhile.
+
+    Cancelling aiosqlite mid-statement leaves the pooled connection to be reset from a cancelled task;
+    letting the call finish keeps the pool clean, and the caller still sees its CancelledError at once.
+    """
+    task = asyncio.ensure_future(operation)
+    task.add_done_callback(_consume)
+    return await asyncio.shield(task)
+
+
+def _consume(task: "asyncio.Future[Any]") -> None:
+    if not task.cancelled():
+        task.exception()  # retrieved, so an error after the caller left is not reported as lost

@@ -126,26 +126,22 @@ async def collect(
         report(Progress("details", done, len(wanted), record.full_name))
 
     # A few workers rather than a task per repository: bounded requests and database connections alike.
+    # On the first failure the others stop taking work but finish what they hold, rather than being
+    # cancelled in the middle of a database call.
     pending = iter(wanted)
+    failures: list[Exception] = []
 
     async def worker() -> None:
         for record in pending:
-            await fetch(record)
+            if failures:
+                return
+            try:
+                await fetch(record)
+            except Exception as exc:  # noqa: BLE001  (re-raised below, after the other workers stop)
+                failures.append(exc)
+                return
 
-    try:
-        async with asyncio.TaskGroup() as group:
-            for _ in range(min(client.concurrency, len(wanted))):
-                group.create_task(worker())
-    except BaseExceptionGroup as failures:
-        # Surface the first real cause as itself, so the run records one clear reason.
-        raise _first_cause(failures) from None
+    await asyncio.gather(*(worker() for _ in range(min(client.concurrency, len(wanted)))))
+    if failures:
+        raise failures[0]
     return snapshot
-
-
-def _first_cause(group: BaseExceptionGroup) -> BaseException:
-    for exc in group.exceptions:
-        if isinstance(exc, BaseExceptionGroup):
-            return _first_cause(exc)
-        if not isinstance(exc, asyncio.CancelledError):
-            return exc
-    return group.exceptions[0]

@@ -106,7 +106,8 @@ async def test_a_spent_rate_limit_schedules_a_retry_just_after_the_reset(
     sessionmaker: Maker, http: httpx.AsyncClient, settings: SyncSettings, sleeps: Sleeps, fake: FakeGitHub
 ) -> None:
     """The run stops on the limit; the runner retries by itself after the reset time, and that run succeeds."""
-    reset = int(datetime.now(UTC).timestamp()) + 1
+    # At least a second away, so the fake does not refill while the first run is still going.
+    reset = int(datetime.now(UTC).timestamp()) + 2
     fake.rate_limit(remaining=4, reset_at=reset)
     runner = SyncRunner(sessionmaker, http, settings, sleep=sleeps, retry_margin=timedelta(milliseconds=100))
     try:
