@@ -268,9 +268,7 @@ def repo_payload(
     return repo
 
 
-def contributor_payload(
-    *, api: str, account_id: int, login: str, kind: str, contributions: int
-) -> dict[str, Any]:
+def contributor_payload(*, api: str, account_id: int, login: str, kind: str, contributions: int) -> dict[str, Any]:
     return {
         **simple_user(api=api, account_id=account_id, login=login, kind=kind),
         "contributions": contributions,
