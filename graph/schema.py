@@ -13,7 +13,7 @@ from graph import queries
 from graph.context import Context
 from graph.ids import parse_own_id
 from graph.mutations import Mutation
-from graph.pagination import Page, PageArgs, encode_cursor
+from graph.pagination import Page, PageArgs
 from graph.scalars import schema_config
 from graph.status import SyncStatus, sync_status
 from graph.types import (
@@ -27,7 +27,6 @@ from graph.types import (
     LanguageStatEdge,
     Node,
     Organization,
-    PageInfo,
     Repository,
     RepositoryConnection,
     RepositoryOrder,
@@ -37,6 +36,7 @@ from graph.types import (
     _descending,
     _order,
     _repository_connection,
+    connection,
     owner_of,
 )
 
@@ -169,17 +169,13 @@ class Query:
             found = await queries.language_stats_page(
                 session, bool(include_forks), info.context.include_hidden, _descending(order_by), page
             )
-        edges = [
-            LanguageStatEdge(
-                cursor=encode_cursor(pos), node=Language.of(row), size=float(size), repository_count=repositories
-            )
-            for (row, size, repositories), pos in found.items
-        ]
         return LanguageStatConnection(
-            edges=list(edges),
-            nodes=[edge.node for edge in edges],
-            page_info=PageInfo.of(found),
-            total_count=found.total_count,
+            **connection(
+                found,
+                lambda item, cursor: LanguageStatEdge(
+                    cursor=cursor, node=Language.of(item[0]), size=float(item[1]), repository_count=item[2]
+                ),
+            ),
             total_size=float(found.total_size),
         )
 
@@ -207,15 +203,10 @@ class Query:
             found: Page[Any] = await queries.all_contributors_page(
                 session, info.context.include_hidden, _order(order_by, queries.DEFAULT_CONTRIBUTOR_ORDER), page
             )
-        edges = [
-            ContributorEdge(cursor=encode_cursor(pos), node=Contributor.of(row, int(total)))
-            for (row, total), pos in found.items
-        ]
         return ContributorConnection(
-            edges=list(edges),
-            nodes=[edge.node for edge in edges],
-            page_info=PageInfo.of(found),
-            total_count=found.total_count,
+            **connection(
+                found, lambda item, cursor: ContributorEdge(cursor=cursor, node=Contributor.of(item[0], int(item[1])))
+            )
         )
 
     @strawberry.field(description="The state of the cache and its sync.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
@@ -137,6 +138,17 @@ class PageInfo:
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,
         )
+
+
+def connection(page: Page[Any], edge: Callable[[Any, str], Any]) -> dict[str, Any]:
+    """The fields every connection shares, from one page: edges made by `edge(item, cursor)`, nodes, paging."""
+    edges = [edge(item, encode_cursor(position)) for item, position in page.items]
+    return {
+        "edges": edges,
+        "nodes": [e.node for e in edges],
+        "page_info": PageInfo.of(page),
+        "total_count": page.total_count,
+    }
 
 
 def with_avatar_size(url: str, size: int | None) -> str:
@@ -347,14 +359,10 @@ class LanguageConnection:
 
     @classmethod
     def of(cls, page: Page[tuple[models.Language, int]]) -> LanguageConnection:
-        edges = [
-            LanguageEdge(cursor=encode_cursor(pos), node=Language.of(row), size=size) for (row, size), pos in page.items
-        ]
         return cls(
-            edges=list(edges),
-            nodes=[edge.node for edge in edges],
-            page_info=PageInfo.of(page),
-            total_count=page.total_count,
+            **connection(
+                page, lambda item, cursor: LanguageEdge(cursor=cursor, node=Language.of(item[0]), size=item[1])
+            ),
             total_size=page.total_size,
         )
 
@@ -537,12 +545,8 @@ class Repository(Node, UniformResourceLocatable):
             has_previous_page=bool(items) and items[0][1] > 1,
             has_next_page=bool(items) and items[-1][1] < len(topics),
         )
-        edges = [RepositoryTopicEdge(cursor=encode_cursor(pos), node=node) for node, pos in items]
         return RepositoryTopicConnection(
-            edges=list(edges),
-            nodes=[node for node, _ in items],
-            page_info=PageInfo.of(found),
-            total_count=len(topics),
+            **connection(found, lambda node, cursor: RepositoryTopicEdge(cursor=cursor, node=node))
         )
 
     @strawberry.field(description="The stargazer count as a connection (the cache keeps counts only).")
@@ -607,13 +611,7 @@ class RepositoryConnection:
 
     @classmethod
     def of(cls, page: Page[models.Repository]) -> RepositoryConnection:
-        edges = [RepositoryEdge(cursor=encode_cursor(pos), node=Repository.of(row)) for row, pos in page.items]
-        return cls(
-            edges=list(edges),
-            nodes=[edge.node for edge in edges],
-            page_info=PageInfo.of(page),
-            total_count=page.total_count,
-        )
+        return cls(**connection(page, lambda row, cursor: RepositoryEdge(cursor=cursor, node=Repository.of(row))))
 
 
 PinnableItem = Annotated[Repository, strawberry.union("PinnableItem", description="Something that can be pinned.")]
@@ -634,13 +632,7 @@ class PinnableItemConnection:
 
     @classmethod
     def of(cls, page: Page[models.Repository]) -> PinnableItemConnection:
-        edges = [PinnableItemEdge(cursor=encode_cursor(pos), node=Repository.of(row)) for row, pos in page.items]
-        return cls(
-            edges=list(edges),
-            nodes=[edge.node for edge in edges],
-            page_info=PageInfo.of(page),
-            total_count=page.total_count,
-        )
+        return cls(**connection(page, lambda row, cursor: PinnableItemEdge(cursor=cursor, node=Repository.of(row))))
 
 
 # ---- contributors (extension) -----------------------------------------------------------------
@@ -690,15 +682,13 @@ class Contributor(Node, UniformResourceLocatable):
         page = PageArgs.parse("repositories", first, last, after, before)
         key = (self._row.id, _order(order_by, queries.DEFAULT_REPOSITORY_ORDER), page)
         found = await info.context.loaders.repositories_by_contributor_id.load(key)
-        edges = [
-            ContributedRepositoryEdge(cursor=encode_cursor(pos), node=Repository.of(row), contributions=count)
-            for (row, count), pos in found.items
-        ]
         return ContributedRepositoryConnection(
-            edges=list(edges),
-            nodes=[edge.node for edge in edges],
-            page_info=PageInfo.of(found),
-            total_count=found.total_count,
+            **connection(
+                found,
+                lambda item, cursor: ContributedRepositoryEdge(
+                    cursor=cursor, node=Repository.of(item[0]), contributions=item[1]
+                ),
+            )
         )
 
 
@@ -719,16 +709,14 @@ class RepositoryContributorConnection:
 
     @classmethod
     def of(cls, page: Page[tuple[models.Contributor, int]]) -> RepositoryContributorConnection:
-        edges = [
-            RepositoryContributorEdge(cursor=encode_cursor(pos), node=Contributor.of(row), contributions=count)
-            for (row, count), pos in page.items
-        ]
         return cls(
-            edges=list(edges),
-            nodes=[edge.node for edge in edges],
-            page_info=PageInfo.of(page),
+            **connection(
+                page,
+                lambda item, cursor: RepositoryContributorEdge(
+                    cursor=cursor, node=Contributor.of(item[0]), contributions=item[1]
+                ),
+            ),
             total_contributions=page.total_size,
-            total_count=page.total_count,
         )
 
 
