@@ -233,15 +233,19 @@ async def _replace_associations(
     if not repo_ids:
         return set()
     stored_languages: dict[int, dict[int, int]] = {repo_id: {} for repo_id in repo_ids}
-    for row in await session.execute(select(RepositoryLanguage).where(RepositoryLanguage.repository_id.in_(repo_ids))):
-        link = row[0]
-        stored_languages[link.repository_id][link.language_id] = link.bytes
-    stored_contributors: dict[int, dict[int, int]] = {repo_id: {} for repo_id in repo_ids}
-    for row in await session.execute(
-        select(RepositoryContributor).where(RepositoryContributor.repository_id.in_(repo_ids))
+    language_links = select(RepositoryLanguage.repository_id, RepositoryLanguage.language_id, RepositoryLanguage.bytes)
+    for repo_id, language_id, size in await session.execute(
+        language_links.where(RepositoryLanguage.repository_id.in_(repo_ids))
     ):
-        link = row[0]
-        stored_contributors[link.repository_id][link.contributor_id] = link.contributions
+        stored_languages[repo_id][language_id] = size
+    stored_contributors: dict[int, dict[int, int]] = {repo_id: {} for repo_id in repo_ids}
+    contributions = select(
+        RepositoryContributor.repository_id, RepositoryContributor.contributor_id, RepositoryContributor.contributions
+    )
+    for repo_id, account_id, count in await session.execute(
+        contributions.where(RepositoryContributor.repository_id.in_(repo_ids))
+    ):
+        stored_contributors[repo_id][account_id] = count
 
     changed: set[int] = set()
     language_rows: list[dict[str, Any]] = []
