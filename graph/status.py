@@ -93,8 +93,8 @@ class SyncStatus:
 
     @strawberry.field(description="When the scheduler will next refresh the cache, or null when it is off.")
     def next_run_at(self, info: Info[Context, None]) -> DateTime | None:
-        scheduler = info.context.services.scheduler
-        return next_run_at(scheduler) if scheduler is not None else None
+        services = info.context.services
+        return next_run_at(services.scheduler, services.runner) if services.scheduler is not None else None
 
 
 async def sync_status(info: Info[Context, None]) -> SyncStatus:
