@@ -12,6 +12,7 @@ from sqlalchemy import text
 from db.engine import create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
 from graph.auth import admin_access
+from graph.cache import PersistedQueries, ResponseCache
 from graph.context import Context, Services
 from graph.demo import DEMO_VIEWER, load_demo
 from graph.errors import masked_errors_extension
@@ -91,6 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             context_getter=_context,
             graphql_ide="graphiql" if settings.api.graphiql else None,
             allow_queries_via_get=True,
+            response_cache=ResponseCache(settings.api.response_cache_entries) if settings.api.response_cache else None,
+            persisted_queries=PersistedQueries(settings.api.response_cache_entries),
+            cache_max_age=settings.api.cache_max_age,
         ),
         prefix="/graphql",
     )

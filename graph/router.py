@@ -10,10 +10,15 @@ What the subclass changes (the rest is Strawberry's):
   (missing query, malformed JSON, wrong content type, bad parameters); mutations over GET are a 405
   with an `Allow` header.
 - Errors are serialized by `graph.errors.format_error` (GitHub's top-level `type`), bodies with orjson.
+- Caching (graph/cache.py): a public query's answer is served from the response cache when its data
+  version is current, with an `ETag`, `Cache-Control: public, max-age=…` and a 304 for a matching
+  `If-None-Match` on GET; everything else says `Cache-Control: no-store`. Apollo's automatic persisted
+  queries resolve a hash-only request to its document.
 """
 
 from collections.abc import Callable, Coroutine, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -33,6 +38,10 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from db.engine import read_data_version
+from graph.auth import AdminAccess
+from graph.cache import Answer, CacheKey, PersistedQueries, PersistedQueryError, ResponseCache, may_cache_document
+from graph.context import Context
 from graph.errors import (
     INTERNAL_ERROR_CODE,
     INTERNAL_ERROR_MESSAGE,
@@ -44,10 +53,37 @@ from graph.errors import (
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 
-# The media type negotiated for the request being handled. The router is one object shared by all
-# requests and Strawberry's `create_response` does not receive the request, so the choice travels in a
-# context variable, which is private to the task serving the request.
-_response_media_type: ContextVar[str] = ContextVar("graphql_response_media_type", default=JSON)
+NO_STORE = "no-store"
+VARY = "Accept, Authorization"  # the media type follows Accept; an admin's Authorization bypasses the cache
+
+
+@dataclass
+class _Exchange:
+    """What the router decided about the request being handled.
+
+    The router is one object shared by all requests and Strawberry's `create_response` does not receive
+    the request, so this travels in a context variable, which is private to the task serving the request.
+    """
+
+    media_type: str
+    method: str = "POST"
+    if_none_match: str | None = None
+    request_data: GraphQLRequestData | list[GraphQLRequestData] | None = None  # parsed once, reused by Strawberry
+    cache_key: CacheKey | None = None  # set when the answer may be stored, under this key
+
+
+_exchange: ContextVar[_Exchange] = ContextVar("graphql_exchange")
+
+
+def _etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match's weak comparison (RFC 9110 13.1.2): any listed tag, or `*`."""
+    if not if_none_match:
+        return False
+    for tag in if_none_match.split(","):
+        tag = tag.strip()
+        if tag == "*" or tag.removeprefix("W/") == etag:
+            return True
+    return False
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float]]:
@@ -142,12 +178,25 @@ class JSONErrorsRoute(APIRoute):
 class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
     """Strawberry's FastAPI router answering as the GraphQL-over-HTTP spec (and graphql-http's audit) asks.
 
-    Takes the same arguments as `strawberry.fastapi.GraphQLRouter`.
+    Takes the arguments of `strawberry.fastapi.GraphQLRouter`, plus the response cache (None: off), the
+    persisted query store (None: automatic persisted queries unsupported) and Cache-Control's max-age.
     """
 
-    def __init__(self, schema: BaseSchema, path: str = "", *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        schema: BaseSchema,
+        path: str = "",
+        *args: Any,
+        response_cache: ResponseCache | None = None,
+        persisted_queries: PersistedQueries | None = None,
+        cache_max_age: int = 60,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("route_class", JSONErrorsRoute)
         super().__init__(schema, path, *args, **kwargs)
+        self.response_cache = response_cache
+        self.persisted_queries = persisted_queries
+        self.cache_control = f"public, max-age={cache_max_age}"
 
         async def handle_other_methods() -> Response:
             return self.error_response(
@@ -159,10 +208,15 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
     # --- errors outside execution ------------------------------------------------------------------
 
     def error_response(
-        self, status: int, message: str, media_type: str, headers: Mapping[str, str] | None = None
+        self,
+        status: int,
+        message: str,
+        media_type: str,
+        headers: Mapping[str, str] | None = None,
+        code: str | None = None,
     ) -> Response:
         """A JSON error body for a request that never reached execution."""
-        body = {"errors": [{"message": message, "extensions": {"code": _error_code(status)}}]}
+        body = {"errors": [{"message": message, "extensions": {"code": code or _error_code(status)}}]}
         return Response(
             self.encode_json(body),
             status_code=status,
@@ -202,13 +256,54 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
                 )
             media_type = JSON
 
-        token = _response_media_type.set(media_type)
+        exchange = _Exchange(media_type, request.method, request.headers.get("if-none-match"))
+        token = _exchange.set(exchange)
         try:
+            if self.response_cache is not None:
+                cached = await self._from_cache(request, context, exchange)
+                if cached is not None:
+                    return cached
             return await super().run(request, context=context, root_value=root_value)
         except HTTPException as exc:
             return self._response_for_http_exception(request, exc, media_type)
+        except PersistedQueryError as exc:
+            # As Apollo Server answers it: Apollo Client reads the code and retries with the document.
+            headers = {"Cache-Control": "private, no-cache, must-revalidate"}
+            return self.error_response(exc.status, exc.message, media_type, headers, code=exc.code)
         finally:
-            _response_media_type.reset(token)
+            _exchange.reset(token)
+
+    # --- the response cache ------------------------------------------------------------------------
+
+    async def _from_cache(self, request: Request, context: Any, exchange: _Exchange) -> Response | None:
+        """The stored answer to this request, if any; else None, with `exchange.cache_key` set when the
+        answer about to be computed may be stored."""
+        if isinstance(context, Context) and context.access is AdminAccess.ADMIN:
+            return None  # an admin may see hidden repositories: always fresh, never stored
+        adapter = self.request_adapter_class(request)
+        if self.should_render_graphql_ide(adapter) or (request.method == "GET" and not self.allow_queries_via_get):
+            return None
+        data = exchange.request_data = await self.parse_http_body(adapter)
+        if not isinstance(data, GraphQLRequestData) or data.query is None or not may_cache_document(data.query):
+            return None
+        assert self.response_cache is not None
+        # Read before executing, so an answer is stored under a version no newer than the data it shows.
+        version = await self._data_version(context)
+        exchange.cache_key = key = self.response_cache.key(data.query, data.variables, data.operation_name, version)
+        answer = self.response_cache.get(key)
+        return self._cached_response(answer, exchange) if answer is not None else None
+
+    async def _data_version(self, context: Any) -> int:
+        async with cast(Context, context).services.sessionmaker() as session:
+            return await read_data_version(session)
+
+    def _cached_response(self, answer: Answer, exchange: _Exchange) -> Response:
+        etag = answer.etag(exchange.media_type)
+        headers = {"ETag": etag, "Cache-Control": self.cache_control, "Vary": VARY}
+        # Only a GET is answered 304: for other methods a matching If-None-Match would mean 412.
+        if exchange.method == "GET" and _etag_matches(exchange.if_none_match, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(answer.body, media_type=f"{exchange.media_type}; charset=utf-8", headers=headers)
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # Only a browser asking for a page gets GraphiQL; a JSON client's GET without a query gets
@@ -223,6 +318,17 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
     # --- request parsing ---------------------------------------------------------------------------
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        exchange = _exchange.get(None)
+        if exchange is not None and exchange.request_data is not None:
+            return exchange.request_data
+        data = await self._parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and data.extensions and "persistedQuery" in data.extensions:
+            if self.persisted_queries is None:
+                raise PersistedQueryError("PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED", 200)
+            data.query = self.persisted_queries.resolve(data.query, data.extensions["persistedQuery"])
+        return data
+
+    async def _parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method == "POST":
             content_type, _ = parse_content_type(request.content_type or "")
             if content_type == "multipart/form-data" and self.multipart_uploads_enabled:
@@ -266,12 +372,21 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        media_type = _response_media_type.get()
-        response = Response(
-            self.encode_json(response_data),
-            media_type=f"{media_type}; charset=utf-8",
-            status_code=sub_response.status_code or self._status(response_data, media_type),
-        )
+        exchange = _exchange.get()
+        media_type = exchange.media_type
+        body = self.encode_json(response_data)
+        status = sub_response.status_code or self._status(response_data, media_type)
+        if (
+            exchange.cache_key is not None
+            and self.response_cache is not None
+            and status == 200
+            and isinstance(response_data, dict)
+            and "errors" not in response_data
+        ):
+            response = self._cached_response(self.response_cache.put(exchange.cache_key, body), exchange)
+        else:
+            response = Response(body, media_type=f"{media_type}; charset=utf-8", status_code=status)
+            response.headers["Cache-Control"] = NO_STORE
         response.headers.raw.extend(sub_response.headers.raw)
         return response
 

@@ -1,0 +1,166 @@
+"""The response cache and Apollo's automatic persisted queries, both bounded and in memory.
+
+An answer is stored as the bytes sent, keyed by (document, variables, operation name, data version). The
+data version is the `meta` row every change to what the API shows bumps (a sync that changed data, a
+showcase edit) in the same transaction as the change; it is read once per request, so a `repofolio sync`
+run by another process invalidates this process's answers as well. Only answers that are the same for
+every public caller and stay true until the next change are stored: never errors, mutations, `syncStatus`
+or an admin's view (the router decides who is admin; see graph/router.py).
+"""
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import orjson
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+# A document whose text holds either word is never cached. The check is on the text, so it is conservative:
+# selecting `syncStatus` (an answer that changes with time, not with data) or running a mutation needs the
+# word itself, while a comment or an argument mentioning it merely costs that document its caching.
+UNCACHEABLE_WORDS = ("mutation", "syncStatus")
+
+PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+
+
+class LRU(Generic[K, V]):
+    """A dict bounded to `size` entries that forgets the least recently used first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+def may_cache_document(query: str) -> bool:
+    return not any(word in query for word in UNCACHEABLE_WORDS)
+
+
+def variables_key(variables: Mapping[str, Any] | None) -> bytes:
+    """Variables in one canonical spelling: key order and absent-versus-empty make no difference."""
+    return orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+
+
+CacheKey = tuple[str, bytes, str | None, int]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A stored response body and its entity tag (one per media type: the body is the same, the type is not)."""
+
+    body: bytes
+    digest: str
+
+    def etag(self, media_type: str) -> str:
+        suffix = "" if media_type == "application/json" else "-gr"
+        return f'"{self.digest}{suffix}"'
+
+
+def answer_of(body: bytes) -> Answer:
+    return Answer(body=body, digest=hashlib.blake2b(body, digest_size=16).hexdigest())
+
+
+class ResponseCache:
+    """Serialized answers of the current data version, least recently used dropped first."""
+
+    def __init__(self, entries: int) -> None:
+        self._answers: LRU[CacheKey, Answer] = LRU(entries)
+        self.version = -1  # the newest data version seen; answers of older ones are dead
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def key(
+        self, query: str, variables: Mapping[str, Any] | None, operation_name: str | None, version: int
+    ) -> CacheKey:
+        if version != self.version:
+            # Every stored answer belongs to another version (an older one, unless a backup was restored):
+            # free them now rather than as they age out.
+            self._answers.clear()
+            self.version = version
+        return (query, variables_key(variables), operation_name, version)
+
+    def get(self, key: CacheKey) -> Answer | None:
+        return self._answers.get(key)
+
+    def put(self, key: CacheKey, body: bytes) -> Answer:
+        answer = answer_of(body)
+        # A request that read the version before a change, and finished after another had seen the new one,
+        # does not store: its key will not be asked for again.
+        if key[3] == self.version:
+            self._answers.put(key, answer)
+        return answer
+
+
+class PersistedQueryError(Exception):
+    """An automatic persisted query request that cannot run; `code` is Apollo's."""
+
+    def __init__(self, message: str, code: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+class PersistedQueries:
+    """Apollo's automatic persisted queries: documents by the SHA-256 of their text.
+
+    A client sends the hash alone; an unknown hash is answered `PersistedQueryNotFound`, and the client
+    retries with the document beside the hash, which is stored once the hash is checked.
+    """
+
+    def __init__(self, entries: int) -> None:
+        self._documents: LRU[str, str] = LRU(entries)
+
+    def resolve(self, query: str | None, extension: object) -> str:
+        """The document to run for a request carrying `extensions.persistedQuery`."""
+        if not isinstance(extension, dict) or extension.get("version") != 1:
+            raise PersistedQueryError("Unsupported persisted query version.", "PERSISTED_QUERY_NOT_SUPPORTED", 400)
+        digest = extension.get("sha256Hash")
+        if not isinstance(digest, str):
+            raise PersistedQueryError("The persisted query has no sha256Hash.", "BAD_REQUEST", 400)
+        digest = digest.lower()
+        if query is None:
+            found = self._documents.get(digest)
+            if found is None:
+                # Apollo's exact message and code: Apollo Client retries with the document on seeing them.
+                raise PersistedQueryError("PersistedQueryNotFound", PERSISTED_QUERY_NOT_FOUND, 200)
+            return found
+        if hashlib.sha256(query.encode()).hexdigest() != digest:
+            raise PersistedQueryError("The provided sha256Hash does not match the query.", "BAD_REQUEST", 400)
+        self._documents.put(digest, query)
+        return query
+
+
+__all__ = [
+    "LRU",
+    "Answer",
+    "CacheKey",
+    "PersistedQueries",
+    "PersistedQueryError",
+    "ResponseCache",
+    "answer_of",
+    "may_cache_document",
+    "variables_key",
+]
