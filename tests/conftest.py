@@ -1,18 +1,26 @@
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from db.engine import create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
+
+# A PostgreSQL database the database-backed tests also run against, e.g.
+# postgresql+asyncpg://repofolio:repofolio@127.0.0.1:5432/repofolio_test (.ci/postgres.sh starts one).
+# Every table in it is dropped before each test. Read here, at collection, because `clean_env` removes
+# REPOFOLIO_* from the environment of every test.
+POSTGRES_URL_VARIABLE = "REPOFOLIO_TEST_POSTGRES_URL"
+POSTGRES_URL = os.environ.get(POSTGRES_URL_VARIABLE, "")
 
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """A developer's shell (REPOFOLIO_*, GITHUB_TOKEN, a .env in the cwd) never leaks into a test."""
-    import os
-
     for name in list(os.environ):
         if name.startswith("REPOFOLIO_") or name == "GITHUB_TOKEN":
             monkeypatch.delenv(name)
@@ -20,9 +28,27 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     yield
 
 
-@pytest.fixture
-def db_settings(tmp_path: Path) -> DatabaseSettings:
-    return DatabaseSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'repofolio.db'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseSettings:
+    """An empty database: a fresh SQLite file, and the same tests again on PostgreSQL when one is configured."""
+    if request.param == "sqlite":
+        return DatabaseSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'repofolio.db'}")
+    if not POSTGRES_URL:
+        pytest.skip(f"PostgreSQL variant: set {POSTGRES_URL_VARIABLE} to run it")
+    await _empty_postgres(POSTGRES_URL)
+    return DatabaseSettings(database_url=POSTGRES_URL)
+
+
+async def _empty_postgres(url: str) -> None:
+    # Dropping the schema is one statement however many tables a test left behind; the role owns the
+    # database, so it may recreate `public`.
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture

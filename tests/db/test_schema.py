@@ -1,14 +1,25 @@
-from sqlalchemy import inspect, text
+import pytest
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db.bookkeeping import Meta
 from db.engine import create_schema
 
+GRAPH_TABLES = {"repository", "language", "contributor", "repository_language", "repository_contributor"}
 
-async def test_schema_creation_is_idempotent_and_sqlite_is_configured(engine: AsyncEngine) -> None:
-    """Creating the schema twice keeps every table, with foreign keys and WAL on each connection."""
+
+async def test_schema_creation_is_idempotent(engine: AsyncEngine) -> None:
+    """Creating the schema twice keeps every table and a single data-version row."""
     await create_schema(engine)
     async with engine.connect() as conn:
         tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
-        assert {"repository", "language", "contributor", "repository_language", "repository_contributor"} <= tables
+        assert tables >= GRAPH_TABLES
+        assert await conn.scalar(select(func.count()).select_from(Meta)) == 1
+
+
+@pytest.mark.parametrize("db_settings", ["sqlite"], indirect=True)
+async def test_sqlite_connections_enforce_foreign_keys_and_use_wal(engine: AsyncEngine) -> None:
+    """Every SQLite connection has foreign keys on and the database is in WAL mode."""
+    async with engine.connect() as conn:
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
