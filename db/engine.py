@@ -1,6 +1,6 @@
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
@@ -11,6 +11,8 @@ from db.bookkeeping import DATA_VERSION, Meta
 from db.settings import DatabaseSettings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# pg_advisory_xact_lock key that serializes schema creation ("repofolio" in ASCII, fits a bigint).
+SCHEMA_LOCK_KEY = 0x7265706F666F6C69
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
@@ -36,10 +38,22 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    """Create every missing table and index; harmless on an existing database."""
+    """Create every missing table and index; harmless on an existing database.
+
+    On PostgreSQL, several processes may start on one new database at once: each waits for an advisory
+    lock, so the first creates the tables and the others find them instead of failing on a duplicate.
+    """
     async with engine.begin() as conn:
+        await _lock_schema(conn)
         await conn.run_sync(Base.metadata.create_all)
         await _ensure_meta(conn)
+
+
+async def _lock_schema(conn: AsyncConnection) -> None:
+    # Only other schema creators wait on this lock, never readers or a running sync. (SQLite has no such
+    # lock short of its write lock, which a long sync in another process may hold: not taken there.)
+    if conn.dialect.name == "postgresql":
+        await conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
 
 
 async def _ensure_meta(conn: AsyncConnection) -> None:

@@ -1,9 +1,12 @@
+import asyncio
+
 import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.bookkeeping import Meta
-from db.engine import create_schema
+from db.engine import create_engine, create_schema
+from db.settings import DatabaseSettings
 
 GRAPH_TABLES = {"repository", "language", "contributor", "repository_language", "repository_contributor"}
 
@@ -23,3 +26,19 @@ async def test_sqlite_connections_enforce_foreign_keys_and_use_wal(engine: Async
     async with engine.connect() as conn:
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+
+
+@pytest.mark.parametrize("db_settings", ["postgresql"], indirect=True)
+async def test_processes_starting_at_once_on_a_new_postgresql_database_all_succeed(
+    db_settings: DatabaseSettings,
+) -> None:
+    """Three engines creating the schema of one empty database concurrently all succeed, with one meta row."""
+    engines = [create_engine(db_settings) for _ in range(3)]
+    try:
+        await asyncio.wait_for(asyncio.gather(*(create_schema(engine) for engine in engines)), timeout=30)
+        async with engines[0].connect() as conn:
+            assert set(await conn.run_sync(lambda c: inspect(c).get_table_names())) >= GRAPH_TABLES
+            assert await conn.scalar(select(func.count()).select_from(Meta)) == 1
+    finally:
+        for engine in engines:
+            await engine.dispose()
