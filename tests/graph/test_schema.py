@@ -4,9 +4,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.engine import bump_data_version
+from db.models import Repository
 from db.showcase import Showcase
 from graph.auth import AdminAccess
 from graph.demo import DEMO_VIEWER, DemoData, generate
@@ -181,6 +183,39 @@ async def test_repository_orders_are_total_with_nulls_last(
     assert [n["nameWithOwner"] for n in data["repositories"]["nodes"]] == [r["full_name"] for r in rows]
 
 
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_never_pushed_repositories_sort_last_and_pages_cross_into_them(
+    execute: Execute, demo_db: async_sessionmaker[AsyncSession], expected: Expected, direction: str
+) -> None:
+    """A null pushedAt sorts last in either direction, per owner and across owners, and cursors page through it."""
+    never_pushed = {r["id"] for r in expected.data.repositories[::4]}
+    async with demo_db.begin() as session:
+        await session.execute(update(Repository).where(Repository.id.in_(never_pushed)).values(pushed_at=None))
+    rows = [r for r in expected.data.repositories if r["id"] not in never_pushed]
+    rows.sort(key=lambda r: r["full_name_key"])
+    rows.sort(key=lambda r: r["pushed_at"], reverse=direction == "DESC")
+    rows += sorted((r for r in expected.data.repositories if r["id"] in never_pushed), key=lambda r: r["full_name_key"])
+    query = """query($login: String!, $order: RepositoryOrder, $first: Int, $after: String) {
+        repositories(first: $first, after: $after, orderBy: $order) {
+            pageInfo { hasNextPage endCursor } nodes { nameWithOwner pushedAt } }
+        user(login: $login) { repositories(first: 100, orderBy: $order) { nodes { nameWithOwner } } } }"""
+    variables: dict[str, Any] = {"login": DEMO_VIEWER, "order": {"field": "PUSHED_AT", "direction": direction}}
+
+    walked: list[dict[str, Any]] = []
+    after = None
+    while True:
+        data = await ok(execute, query, {**variables, "first": 6, "after": after})
+        walked += data["repositories"]["nodes"]
+        if not data["repositories"]["pageInfo"]["hasNextPage"]:
+            break
+        after = data["repositories"]["pageInfo"]["endCursor"]
+    assert [n["nameWithOwner"] for n in walked] == [r["full_name"] for r in rows]
+    assert [n["pushedAt"] for n in walked[-len(never_pushed) :]] == [None] * len(never_pushed)
+    assert all(n["pushedAt"] is not None for n in walked[: -len(never_pushed)])
+    mine = [r["full_name"] for r in rows if r["owner_id"] == expected.owner["id"]]
+    assert [n["nameWithOwner"] for n in data["user"]["repositories"]["nodes"]] == mine
+
+
 async def test_cursors_walk_forward_and_backward_over_the_whole_listing(execute: Execute) -> None:
     """Paging with first/after and last/before visits every repository once, with a truthful pageInfo."""
     query = """query($first: Int, $after: String, $last: Int, $before: String) {
@@ -288,6 +323,19 @@ async def test_pinned_items_follow_the_curated_positions(execute: Execute, expec
     assert len(mine) >= 2
     gists = await ok(execute, "{ viewer { pinnedItems(types: [GIST]) { totalCount } } }")
     assert gists["viewer"]["pinnedItems"]["totalCount"] == 0
+
+
+async def test_pinned_items_without_a_position_come_after_the_positioned_ones(
+    execute: Execute, demo_db: async_sessionmaker[AsyncSession], expected: Expected
+) -> None:
+    """A featured repository with a null position is pinned after every positioned one."""
+    showcases = sorted(expected.data.showcases, key=lambda r: r["position"])
+    unplaced = showcases[0]
+    async with demo_db.begin() as session:
+        await session.execute(update(Showcase).where(Showcase.key == unplaced["key"]).values(position=None))
+    data = await ok(execute, "{ viewer { pinnedItems(first: 6) { nodes { ... on Repository { name } } } } }")
+    names = [n["name"] for n in data["viewer"]["pinnedItems"]["nodes"]]
+    assert names == [r["name"] for r in showcases[1:] if r["owner"] == DEMO_VIEWER] + [unplaced["name"]]
 
 
 async def test_open_graph_image_is_the_curated_one_when_set(execute: Execute, expected: Expected) -> None:
