@@ -1,5 +1,6 @@
 """The SQL behind every connection and lookup, each batched over many parents in one statement."""
 
+import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -35,6 +36,8 @@ class Order:
 
 DEFAULT_REPOSITORY_ORDER = Order(RepositoryOrderField.PUSHED_AT, descending=True)
 DEFAULT_CONTRIBUTOR_ORDER = Order(ContributorOrderField.CONTRIBUTIONS, descending=True)
+# GitHub's topic names: lowercase letters, digits and hyphens, starting with a letter or digit.
+TOPIC_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,49}")
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,13 @@ class RepositoryFilter:
                 )
             )
         if self.topic is not None:
-            # Topics are lowercase [a-z0-9-], so their JSON spelling is the quoted topic itself.
-            found.append(cast(Repository.topics, String).contains(f'"{self.topic.lower()}"'))
+            # Topics are lowercase [a-z0-9-], so their JSON spelling is the quoted topic itself. Anything
+            # else names no topic, and must not reach LIKE, where % and _ are wildcards and " spans topics.
+            topic = self.topic.lower()
+            if TOPIC_NAME.fullmatch(topic):
+                found.append(cast(Repository.topics, String).contains(f'"{topic}"'))
+            else:
+                found.append(false())
         if self.featured is not None:
             is_featured = exists().where(Showcase.key == Repository.full_name_key, Showcase.featured.is_(True))
             found.append(is_featured if self.featured else ~is_featured)

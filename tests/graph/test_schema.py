@@ -293,6 +293,13 @@ async def test_filters_of_the_repositories_extension(execute: Execute, expected:
     assert data["featured"]["totalCount"] == len(expected.data.showcases)
 
 
+@pytest.mark.parametrize("topic", ["%", "_", "%a%", 'dashboard", "weather', ""])
+async def test_a_topic_filter_that_names_no_topic_matches_nothing(execute: Execute, topic: str) -> None:
+    """The topic filter is an exact topic name: no LIKE wildcard or quote in it can match other topics."""
+    data = await ok(execute, "query($t: String!) { repositories(topic: $t) { totalCount } }", {"t": topic})
+    assert data["repositories"]["totalCount"] == 0
+
+
 async def test_private_visibility_and_locked_filters_return_empty_connections(execute: Execute) -> None:
     """The cache holds public repositories only: asking for private ones finds none, as the contract says."""
     data = await ok(
