@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from db.engine import create_engine, create_schema, create_sessionmaker
+from db.engine import DataVersionReader, create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
 from graph.auth import admin_access
 from graph.cache import PersistedQueries, ResponseCache
@@ -51,7 +51,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         stack.push_async_callback(engine.dispose)
         await create_schema(engine)
         sessionmaker = create_sessionmaker(engine)
-        services = Services(sessionmaker=sessionmaker, settings=settings.api, owners=settings.sync.github_owners)
+        data_version = DataVersionReader(engine)
+        stack.callback(data_version.close)
+        services = Services(
+            sessionmaker=sessionmaker,
+            settings=settings.api,
+            owners=settings.sync.github_owners,
+            data_version=data_version,
+        )
         if settings.api.demo:
             if await load_demo(sessionmaker):
                 logger.info("loaded the demo data set")

@@ -4,6 +4,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.fastapi import BaseContext
 
+from db.engine import DataVersionReader
 from graph.auth import AdminAccess
 from graph.loaders import Loaders, create_loaders
 from graph.settings import ApiSettings
@@ -18,6 +19,7 @@ class Services:
     owners: list[str] = field(default_factory=list)  # the configured GitHub owners, in order
     runner: Any = None  # sync.runner.SyncRunner when syncing is on in this process
     scheduler: Any = None
+    data_version: DataVersionReader | None = None  # else read through a session
 
 
 class Context(BaseContext):
@@ -27,4 +29,11 @@ class Context(BaseContext):
         self.access = access
         # Only the admin sees hidden repositories; everyone else gets the public view.
         self.include_hidden = access is AdminAccess.ADMIN
-        self.loaders: Loaders = create_loaders(services.sessionmaker, include_hidden=self.include_hidden)
+        self._loaders: Loaders | None = None
+
+    @property
+    def loaders(self) -> Loaders:
+        # Built on first use: a request answered from the response cache never needs them.
+        if self._loaders is None:
+            self._loaders = create_loaders(self.services.sessionmaker, include_hidden=self.include_hidden)
+        return self._loaders

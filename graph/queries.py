@@ -4,6 +4,7 @@ import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, distinct, exists, false, func, select, true
@@ -88,8 +89,12 @@ class RepositoryFilter:
         return found
 
 
+@cache
 def visible_repository(include_hidden: bool = False) -> ColumnElement[bool]:
-    """Hidden repositories appear in no listing, count or lookup of the public API."""
+    """Hidden repositories appear in no listing, count or lookup of the public API.
+
+    Built once per value (the expression is immutable): constructing it cost more than a cache hit.
+    """
     if include_hidden:
         return true()
     # An alias, so the check still has its own FROM inside statements that join Showcase themselves.

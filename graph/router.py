@@ -32,7 +32,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
@@ -294,7 +293,10 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         return self._cached_response(answer, exchange) if answer is not None else None
 
     async def _data_version(self, context: Any) -> int:
-        async with cast(Context, context).services.sessionmaker() as session:
+        services = cast(Context, context).services
+        if services.data_version is not None:
+            return await services.data_version.read()
+        async with services.sessionmaker() as session:
             return await read_data_version(session)
 
     def _cached_response(self, answer: Answer, exchange: _Exchange) -> Response:
@@ -329,25 +331,38 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         return data
 
     async def _parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
-        if request.method == "POST":
-            content_type, _ = parse_content_type(request.content_type or "")
-            if content_type == "multipart/form-data" and self.multipart_uploads_enabled:
-                return await super().parse_http_body(request)
-            if content_type != JSON:
-                raise HTTPException(415, f"Unsupported content type {content_type!r}: send {JSON}.")
-            body = await request.get_body()
-            if not body.strip():
-                raise HTTPException(400, "The request body is empty: send a JSON object with a `query`.")
-            data = self.parse_json(body)
-            if isinstance(data, list) and self.schema.config.batching_config is not None:
-                return await super().parse_http_body(request)
-            if not isinstance(data, dict):
-                raise HTTPException(400, "The request body must be a JSON object.")
-            if not isinstance(data.get("operationName"), str | None):
-                raise HTTPException(
-                    400, "The GraphQL operation's `operationName` must be a string or null, if provided."
-                )
-        return await super().parse_http_body(request)
+        if request.method != "POST":
+            return await super().parse_http_body(request)
+        content_type = (request.content_type or "").split(";", 1)[0].strip().lower()
+        if content_type == "multipart/form-data" and self.multipart_uploads_enabled:
+            return await super().parse_http_body(request)
+        if content_type != JSON:
+            raise HTTPException(415, f"Unsupported content type {content_type!r}: send {JSON}.")
+        body = await request.get_body()
+        if not body.strip():
+            raise HTTPException(400, "The request body is empty: send a JSON object with a `query`.")
+        data = self.parse_json(body)
+        if isinstance(data, list) and self.schema.config.batching_config is not None:
+            return await super().parse_http_body(request)
+        if not isinstance(data, dict):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        if not isinstance(data.get("operationName"), str | None):
+            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null, if provided.")
+        if self._get_stream_transport_from_headers(request.headers) is not None:
+            return await super().parse_http_body(request)
+        # Strawberry's own checks, on the body parsed once (Strawberry would read and parse it again).
+        for name, kind, article in (("query", str, "a string"), ("variables", dict, "an object")):
+            if not isinstance(data.get(name), kind | None):
+                raise HTTPException(400, f"The GraphQL operation's `{name}` must be {article} or null, if provided.")
+        if not isinstance(data.get("extensions"), dict | None):
+            raise HTTPException(400, "The GraphQL operation's `extensions` must be an object or null, if provided.")
+        return GraphQLRequestData(
+            query=data.get("query"),
+            variables=data.get("variables"),
+            operation_name=data.get("operationName"),
+            extensions=data.get("extensions"),
+            protocol="http",
+        )
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)

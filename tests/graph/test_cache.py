@@ -62,11 +62,21 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 class Statements:
-    """Counts the SQL statements the app's engine runs."""
+    """Counts the SQL statements a request costs: those through the app's engine, plus data version reads
+    (which go through DataVersionReader's own connection)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, app: FastAPI) -> None:
         self.count = 0
-        event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
+        self.engine: AsyncEngine = app.state.services.sessionmaker.kw["bind"]
+        event.listen(self.engine.sync_engine, "before_cursor_execute", self._seen)
+        reader = app.state.services.data_version
+        read = reader.read
+
+        async def counted_read() -> int:
+            self.count += 1
+            return await read()
+
+        reader.read = counted_read
 
     def _seen(self, *_args: Any) -> None:
         self.count += 1
@@ -75,13 +85,15 @@ class Statements:
         count, self.count = self.count, 0
         return count
 
+    def close(self) -> None:
+        event.remove(self.engine.sync_engine, "before_cursor_execute", self._seen)
+
 
 @pytest.fixture
 def statements(app: FastAPI) -> Iterator[Statements]:
-    engine = app.state.services.sessionmaker.kw["bind"]
-    counter = Statements(engine)
+    counter = Statements(app)
     yield counter
-    event.remove(engine.sync_engine, "before_cursor_execute", counter._seen)
+    counter.close()
 
 
 async def _post(
@@ -259,7 +271,7 @@ async def test_the_cache_can_be_switched_off(tmp_path: Path, monkeypatch: pytest
     assert settings.api.response_cache is False
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        statements = Statements(app.state.services.sessionmaker.kw["bind"])
+        statements = Statements(app)
         with _app_client(app) as client:
             async with client:
                 for _ in range(2):
