@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -16,6 +17,12 @@ from db.settings import DatabaseSettings
 # REPOFOLIO_* from the environment of every test.
 POSTGRES_URL_VARIABLE = "REPOFOLIO_TEST_POSTGRES_URL"
 POSTGRES_URL = os.environ.get(POSTGRES_URL_VARIABLE, "")
+
+
+def pytest_report_header() -> str:
+    if not POSTGRES_URL:
+        return f"databases: sqlite (PostgreSQL variants skipped: {POSTGRES_URL_VARIABLE} is not set)"
+    return f"databases: sqlite, postgresql at {make_url(POSTGRES_URL).render_as_string(hide_password=True)}"
 
 
 @pytest.fixture(autouse=True)
