@@ -1,10 +1,11 @@
 """Limits on every GraphQL document, all checked before any resolver runs.
 
-The parser refuses oversized documents (source length, tokens, comments); one validation rule then walks
-each operation once, with every fragment measured a single time, for depth, aliases, `first`/`last` and
-GitHub's node count. Strawberry's QueryDepthLimiter and MaxAliasesLimiter are not used: they re-walk a
-fragment at every spread, so a few hundred bytes of nested spreads make them (not the query) the denial
-of service.
+The parser refuses oversized documents (source length, tokens, comments); once graphql-core's validation
+has passed, one walk over each operation, with every fragment measured a single time, checks depth,
+aliases, `first`/`last` and GitHub's node count. Parsing and graphql-core's validation depend on the
+text alone and run once per distinct document; the walk depends on the variables and runs every time.
+Strawberry's QueryDepthLimiter and MaxAliasesLimiter are not used: they re-walk a fragment at every
+spread, so a few hundred bytes of nested spreads make them (not the query) the denial of service.
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -13,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -24,7 +26,6 @@ from graphql import (
     NullValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
     ValidationRule,
     VariableNode,
     get_named_type,
@@ -32,13 +33,16 @@ from graphql import (
 )
 from graphql.validation import MaxIntrospectionDepthRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
+from graph.cache import LRU
 from graph.settings import ApiSettings
 
 PAGE_MIN = 1
 PAGE_MAX = 100  # the contract's `first`/`last` range
 PAGE_DEFAULT = 100  # what a connection returns when given neither `first` nor `last`
 PAGING_ARGUMENTS = ("first", "last")
+DOCUMENT_CACHE_ENTRIES = 256  # distinct documents kept parsed and validated
 
 
 @dataclass(frozen=True)
@@ -167,68 +171,74 @@ def _operation_variables(operation: OperationDefinitionNode, given: Mapping[str,
     return values
 
 
-def query_limits_rule(settings: ApiSettings, variables: Mapping[str, Any] | None) -> type[ValidationRule]:
-    """A validation rule enforcing depth, aliases, `first`/`last` and the node limit for one request.
+def limit_errors(
+    schema: GraphQLSchema, document: DocumentNode, settings: ApiSettings, variables: Mapping[str, Any] | None
+) -> list[GraphQLError]:
+    """Depth, aliases, `first`/`last` and the node limit of every operation in a document that has passed
+    graphql-core's own validation (so fragments are known and acyclic).
 
-    Built per request because validation rules never see variable values, and `first: $n` must count.
+    Checked per request because validation rules never see variable values, and `first: $n` must count.
     """
     given = dict(variables or {})
-
-    class QueryLimitsRule(ValidationRule):
-        # At leave_document graphql-core has already refused fragment nesting deep enough to recurse badly.
-        def leave_document(self, *_args: object) -> None:
-            context: ValidationContext = self.context
-            document = context.document
-            fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-            for operation in document.definitions:
-                if isinstance(operation, OperationDefinitionNode):
-                    self.check(operation, fragments)
-
-        def check(self, operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
-            schema = self.context.schema
-            walker = _Walker(schema, fragments, _operation_variables(operation, given), self.report_error)
-            try:
-                measure = walker.selections(operation.selection_set, schema.get_root_type(operation.operation))
-            except RecursionError:
-                self.report_error(_limit_error("The query is nested too deeply.", "MAX_DEPTH_EXCEEDED", operation))
-                return
-            label = f"'{operation.name.value}'" if operation.name else "The query"
-            if measure.depth > settings.max_depth:
-                self.report_error(
-                    _limit_error(
-                        f"{label} has depth {measure.depth:,}, which exceeds the maximum depth of "
-                        f"{settings.max_depth:,}.",
-                        "MAX_DEPTH_EXCEEDED",
-                        operation,
-                    )
+    errors: list[GraphQLError] = []
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    for operation in document.definitions:
+        if not isinstance(operation, OperationDefinitionNode):
+            continue
+        walker = _Walker(schema, fragments, _operation_variables(operation, given), errors.append)
+        try:
+            measure = walker.selections(operation.selection_set, schema.get_root_type(operation.operation))
+        except RecursionError:
+            errors.append(_limit_error("The query is nested too deeply.", "MAX_DEPTH_EXCEEDED", operation))
+            continue
+        label = f"'{operation.name.value}'" if operation.name else "The query"
+        if measure.depth > settings.max_depth:
+            errors.append(
+                _limit_error(
+                    f"{label} has depth {measure.depth:,}, which exceeds the maximum depth of {settings.max_depth:,}.",
+                    "MAX_DEPTH_EXCEEDED",
+                    operation,
                 )
-            if measure.aliases > settings.max_aliases:
-                self.report_error(
-                    _limit_error(
-                        f"{label} uses {measure.aliases:,} aliases, which exceeds the maximum of "
-                        f"{settings.max_aliases:,}.",
-                        "MAX_ALIASES_EXCEEDED",
-                        operation,
-                    )
+            )
+        if measure.aliases > settings.max_aliases:
+            errors.append(
+                _limit_error(
+                    f"{label} uses {measure.aliases:,} aliases, which exceeds the maximum of {settings.max_aliases:,}.",
+                    "MAX_ALIASES_EXCEEDED",
+                    operation,
                 )
-            if measure.nodes > settings.max_nodes:
-                self.report_error(
-                    _limit_error(
-                        f"This query requests up to {measure.nodes:,} nodes which exceeds the maximum limit "
-                        f"of {settings.max_nodes:,}.",
-                        "MAX_NODE_LIMIT_EXCEEDED",
-                        operation,
-                    )
+            )
+        if measure.nodes > settings.max_nodes:
+            errors.append(
+                _limit_error(
+                    f"This query requests up to {measure.nodes:,} nodes which exceeds the maximum limit "
+                    f"of {settings.max_nodes:,}.",
+                    "MAX_NODE_LIMIT_EXCEEDED",
+                    operation,
                 )
+            )
+    return errors
 
-    return QueryLimitsRule
+
+class Documents:
+    """Parsed documents and their validity, by text: a document sent again is neither parsed nor validated
+    again (the per-request limits, which depend on the variables, are still checked every time).
+
+    One per app; parse options and validation rules come from its fixed settings, so the text is the key.
+    """
+
+    def __init__(self, entries: int = DOCUMENT_CACHE_ENTRIES) -> None:
+        self.parsed: LRU[str, DocumentNode] = LRU(entries)
+        self.valid: LRU[str, bool] = LRU(entries)  # only documents without validation errors are recorded
 
 
 class QueryLimits(SchemaExtension):
-    """Refuses oversized, too deep or too wide documents (and introspection when off) before execution."""
+    """Refuses oversized, too deep or too wide documents (and introspection when off) before execution,
+    parsing and validating each distinct document once."""
 
-    def __init__(self, settings: ApiSettings) -> None:
+    def __init__(self, settings: ApiSettings, documents: Documents | None = None) -> None:
         self.settings = settings
+        self.documents = documents or Documents()
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -238,7 +248,7 @@ class QueryLimits(SchemaExtension):
         options["max_comments"] = self.settings.max_tokens
         # A GET request carries its query in the URL, which the body size limit never sees.
         options["max_source_length"] = self.settings.max_body_bytes
-        rules: list[type[ValidationRule]] = [query_limits_rule(self.settings, context.variables)]
+        rules: list[type[ValidationRule]] = []
         if MaxIntrospectionDepthRule not in context.validation_rules:
             rules.append(MaxIntrospectionDepthRule)
         if not self.settings.introspection:
@@ -246,7 +256,33 @@ class QueryLimits(SchemaExtension):
         context.validation_rules = (*context.validation_rules, *rules)
         yield
 
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        query = context.query
+        if query is not None and context.graphql_document is None:
+            context.graphql_document = self.documents.parsed.get(query)
+        yield
+        if query is not None and context.graphql_document is not None:
+            self.documents.parsed.put(query, context.graphql_document)
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document, query = context.graphql_document, context.query
+        if document is not None and query is not None and context.pre_execution_errors is None:
+            schema = context.schema._schema
+            errors: list[GraphQLError] = []
+            if not self.documents.valid.get(query):
+                errors = validate_document(schema, document, context.validation_rules)
+                if not errors:
+                    self.documents.valid.put(query, True)
+            if not errors:
+                errors = limit_errors(schema, document, self.settings, context.variables)
+            # Strawberry skips its own validation when this is set (an empty list: valid).
+            context.pre_execution_errors = errors
+        yield
+
 
 def query_limit_extensions(settings: ApiSettings) -> list[Callable[[], SchemaExtension]]:
-    """Extension factories for `strawberry.Schema(extensions=...)`: a fresh instance per request."""
-    return [partial(QueryLimits, settings)]
+    """Extension factories for `strawberry.Schema(extensions=...)`: a fresh instance per request, sharing
+    one document cache."""
+    return [partial(QueryLimits, settings, Documents())]

@@ -274,3 +274,25 @@ async def test_limits_follow_the_settings() -> None:
     refused(await api.run("{ a: hello b: hello }"), "MAX_ALIASES_EXCEEDED")
     assert "tokens" in refused(await api.run("{ " + "hello " * 21 + "}"))[0]
     assert (await api.run("{ a: hello }")).errors is None
+
+
+async def test_a_document_seen_before_is_parsed_once_and_still_checked_with_each_requests_variables(
+    api: Counted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parse and graphql-core's validation are cached by text; the limits walk is not."""
+    import graph.limits
+
+    query = "query Q($n: Int) { items(first: $n) { nodes { name } } }"
+    assert (await api.run(query, {"n": 1})).errors is None
+    validated: list[object] = []
+    monkeypatch.setattr(graph.limits, "validate_document", lambda *args: validated.append(args) or [])
+    refused(await api.run(query, {"n": 101}), "EXCESSIVE_PAGINATION")
+    assert (await api.run(query, {"n": 2})).errors is None
+    assert validated == []
+    assert api.calls == 1 + 1
+
+
+async def test_an_invalid_document_is_refused_every_time(api: Counted) -> None:
+    for _ in range(2):
+        assert refused(await api.run("{ items { nodes { nope } } }"))
+    assert api.calls == 0
