@@ -2,8 +2,10 @@
 
 import base64
 import binascii
+from functools import lru_cache
 
 
+@lru_cache(maxsize=16_384)  # the same languages and contributors recur on every page
 def own_id(kind: str, key: object) -> str:
     return base64.b64encode(f"{kind}:{key}".encode()).decode()
 

@@ -7,6 +7,7 @@ import base64
 import binascii
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from graphql import GraphQLError
@@ -19,6 +20,7 @@ MAX_PAGE = 100
 _CURSOR_PREFIX = "cursor:v1:"
 
 
+@lru_cache(maxsize=1_024)  # positions repeat on every page of every connection
 def encode_cursor(position: int) -> str:
     return base64.b64encode(f"{_CURSOR_PREFIX}{position}".encode()).decode()
 

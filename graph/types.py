@@ -19,6 +19,7 @@ from graph import queries
 from graph.context import Context
 from graph.ids import own_id
 from graph.pagination import Page, PageArgs, encode_cursor
+from graph.prefetch import contributor_page_key, language_page_key, prefetch_repositories, resolved
 from graph.scalars import URI, DateTime
 
 OrderDirection = strawberry.enum(
@@ -181,6 +182,7 @@ async def _repository_connection(
             found = (await queries.repository_pages(session, None, where, order, page)).get(0) or Page.empty()
     else:
         found = await info.context.loaders.repositories_by_owner_id.load((owner_id, where, order, page))
+    await prefetch_repositories(info, [row for row, _ in found.items])
     return RepositoryConnection.of(found)
 
 
@@ -250,7 +252,9 @@ class RepositoryOwner:
         page = PageArgs.parse("pinnedItems", first, last, after, before)
         if types is not None and PinnableItemType.REPOSITORY not in types:
             return PinnableItemConnection.of(Page.empty())
-        return PinnableItemConnection.of(await info.context.loaders.pinned_by_owner_id.load((self._row.id, page)))
+        found = await info.context.loaders.pinned_by_owner_id.load((self._row.id, page))
+        await prefetch_repositories(info, [row for row, _ in found.items])
+        return PinnableItemConnection.of(found)
 
 
 def _profile_fields(row: models.Contributor) -> dict[str, Any]:
@@ -301,6 +305,10 @@ class Organization(Node, RepositoryOwner, UniformResourceLocatable):
     @classmethod
     def of(cls, row: models.Contributor) -> Organization:
         return cls(description=row.description, email=row.email or None, **_profile_fields(row))
+
+
+def _language_or_none(row: models.Language | None) -> Language | None:
+    return Language.of(row) if row is not None else None
 
 
 def owner_of(row: models.Contributor) -> User | Organization:
@@ -481,21 +489,21 @@ class Repository(Node, UniformResourceLocatable):
     def license_info(self) -> License | None:
         return License.of(self._row.license) if self._row.license else None
 
+    # The resolvers below are plain functions: on a prefetched page (graph/prefetch.py) they answer at once,
+    # otherwise they return the DataLoader's awaitable, which graphql-core awaits.
+
     @strawberry.field(description="The account that owns the repository.")
-    async def owner(self, info: Info[Context, None]) -> RepositoryOwner:
-        row = await info.context.loaders.account_by_id.load(self._row.owner_id)
-        assert row is not None  # the foreign key guarantees it
-        return owner_of(row)
+    def owner(self, info: Info[Context, None]) -> RepositoryOwner:
+        return resolved(info.context.loaders.account_by_id, self._row.owner_id, owner_of)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The language with the most bytes in the repository.")
-    async def primary_language(self, info: Info[Context, None]) -> Language | None:
+    def primary_language(self, info: Info[Context, None]) -> Language | None:
         if self._row.primary_language_id is None:
             return None
-        row = await info.context.loaders.language_by_id.load(self._row.primary_language_id)
-        return Language.of(row) if row is not None else None
+        return resolved(info.context.loaders.language_by_id, self._row.primary_language_id, _language_or_none)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The repository's languages with their sizes in bytes.")
-    async def languages(
+    def languages(
         self,
         info: Info[Context, None],
         after: str | None = None,
@@ -504,9 +512,9 @@ class Repository(Node, UniformResourceLocatable):
         last: int | None = None,
         order_by: LanguageOrder | None = None,
     ) -> LanguageConnection | None:
-        page = PageArgs.parse("languages", first, last, after, before)
-        key = (self._row.id, _descending(order_by), page)
-        return LanguageConnection.of(await info.context.loaders.languages_by_repository_id.load(key))
+        direction = order_by.direction.value if order_by is not None else None
+        key = language_page_key(self._row.id, first, last, after, before, direction)
+        return resolved(info.context.loaders.languages_by_repository_id, key, LanguageConnection.of)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The repository's topics.")
     def repository_topics(
@@ -561,28 +569,29 @@ class Repository(Node, UniformResourceLocatable):
         PageArgs.parse("stargazers", first, last, after, before)
         return StargazerConnection(total_count=self._row.stargazers_count)
 
-    async def _showcase(self, info: Info[Context, None]) -> ShowcaseRow | None:
-        return await info.context.loaders.showcase_by_key.load(self._row.full_name_key)
+    def _showcase(self, info: Info[Context, None], then: Any) -> Any:
+        return resolved(info.context.loaders.showcase_by_key, self._row.full_name_key, then)
 
-    @strawberry.field(description="The curated image when one is set, else GitHub's generated social card.")
-    async def open_graph_image_url(self, info: Info[Context, None]) -> URI:
-        row = await self._showcase(info)
+    def _open_graph_image_url(self, row: ShowcaseRow | None) -> str:
         if row is not None and row.image_url:
             return row.image_url
         stamp = hashlib.sha256(f"{self._row.id}:{self._row.updated_at.isoformat()}".encode()).hexdigest()
         return f"https://opengraph.githubassets.com/{stamp[:64]}/{self._row.full_name}"
 
+    @strawberry.field(description="The curated image when one is set, else GitHub's generated social card.")
+    def open_graph_image_url(self, info: Info[Context, None]) -> URI:
+        return self._showcase(info, self._open_graph_image_url)  # type: ignore[no-any-return]
+
     @strawberry.field(description="Whether openGraphImageUrl is a curated image.")
-    async def uses_custom_open_graph_image(self, info: Info[Context, None]) -> bool:
-        row = await self._showcase(info)
-        return bool(row is not None and row.image_url)
+    def uses_custom_open_graph_image(self, info: Info[Context, None]) -> bool:
+        return self._showcase(info, lambda row: bool(row is not None and row.image_url))  # type: ignore[no-any-return]
 
     @strawberry.field(description="Curated presentation data for this repository.")
-    async def showcase(self, info: Info[Context, None]) -> Showcase:
-        return Showcase.of(await self._showcase(info))
+    def showcase(self, info: Info[Context, None]) -> Showcase:
+        return self._showcase(info, Showcase.of)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Accounts that committed to the default branch, most commits first by default.")
-    async def contributors(
+    def contributors(
         self,
         info: Info[Context, None],
         after: str | None = None,
@@ -591,9 +600,11 @@ class Repository(Node, UniformResourceLocatable):
         last: int | None = None,
         order_by: ContributorOrder | None = None,
     ) -> RepositoryContributorConnection:
-        page = PageArgs.parse("contributors", first, last, after, before)
-        key = (self._row.id, _order(order_by, queries.DEFAULT_CONTRIBUTOR_ORDER), page)
-        return RepositoryContributorConnection.of(await info.context.loaders.contributors_by_repository_id.load(key))
+        field = order_by.field.value if order_by is not None else None
+        direction = order_by.direction.value if order_by is not None else None
+        key = contributor_page_key(self._row.id, first, last, after, before, field, direction)
+        loader = info.context.loaders.contributors_by_repository_id
+        return resolved(loader, key, RepositoryContributorConnection.of)  # type: ignore[no-any-return]
 
 
 @strawberry.type(description="An edge to a repository.")
@@ -682,6 +693,7 @@ class Contributor(Node, UniformResourceLocatable):
         page = PageArgs.parse("repositories", first, last, after, before)
         key = (self._row.id, _order(order_by, queries.DEFAULT_REPOSITORY_ORDER), page)
         found = await info.context.loaders.repositories_by_contributor_id.load(key)
+        await prefetch_repositories(info, [row for (row, _), _ in found.items])
         return ContributedRepositoryConnection(
             **connection(
                 found,

@@ -1,0 +1,146 @@
+"""Whole-selection prefetch for pages of repositories, so their fields resolve synchronously.
+
+graphql-core resolves a page of repositories field by field. Left alone, every repository's `languages`,
+`contributors`, `primaryLanguage`… returns an awaitable that a DataLoader batches: one statement per field
+either way, but hundreds of coroutines, futures and gathers a request, which cost more than the SQL. So a
+connection's resolver looks at what its nodes select and loads all of it up front, every batch at once;
+the fields then find their value already in the DataLoader and answer without awaiting (`resolved`).
+Anything not prefetched (a field reached another way) still loads through the same DataLoader.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from enum import Enum
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    InlineFragmentNode,
+    SelectionNode,
+)
+from graphql.execution.values import get_argument_values
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from db import models
+from graph import queries
+from graph.loaders import Loaders
+from graph.pagination import PageArgs
+
+LoaderKeys = tuple[DataLoader[Any, Any], list[Any]]
+
+
+def resolved(loader: DataLoader[Any, Any], key: Any, then: Callable[[Any], Any]) -> Any:
+    """`then(value)` right away when the loader already holds `key`'s value, else an awaitable of it."""
+    future = loader.cache_map.get(key)
+    if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+        return then(future.result())
+    return _after(loader.load(key), then)
+
+
+async def _after(pending: Awaitable[Any], then: Callable[[Any], Any]) -> Any:
+    return then(await pending)
+
+
+# --- DataLoader keys, from GraphQL's argument values (the resolvers and the prefetch share them) --------
+
+
+def language_page_key(
+    repository_id: int, first: Any, last: Any, after: Any, before: Any, direction: str | None
+) -> tuple[Any, ...]:
+    return (repository_id, direction != "ASC", PageArgs.parse("languages", first, last, after, before))
+
+
+def contributor_page_key(
+    repository_id: int, first: Any, last: Any, after: Any, before: Any, field: str | None, direction: str | None
+) -> tuple[Any, ...]:
+    order = queries.DEFAULT_CONTRIBUTOR_ORDER
+    if field is not None:
+        order = queries.Order(field=queries.ContributorOrderField(field), descending=direction == "DESC")
+    return (repository_id, order, PageArgs.parse("contributors", first, last, after, before))
+
+
+# --- the prefetch ----------------------------------------------------------------------------------------
+
+
+def _fields(
+    selections: Iterable[SelectionNode], fragments: Mapping[str, FragmentDefinitionNode]
+) -> Iterator[FieldNode]:
+    """Selected fields, with fragments (named or inline, whatever their type condition) spread in place."""
+    for selection in selections:
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _fields(selection.selection_set.selections, fragments)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
+            yield from _fields(fragments[selection.name.value].selection_set.selections, fragments)
+
+
+def _children(node: FieldNode, fragments: Mapping[str, FragmentDefinitionNode]) -> Iterator[FieldNode]:
+    return _fields(node.selection_set.selections if node.selection_set else (), fragments)
+
+
+def _node_fields(info: GraphQLResolveInfo) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(name, arguments) of the fields a connection's nodes select, under `nodes` and `edges { node }`;
+    arguments coerced by graphql-core, variables and defaults applied, as the field's resolver gets them."""
+    repository = info.schema.get_type("Repository")
+    assert isinstance(repository, GraphQLObjectType)
+    fragments = info.fragments
+    nodes: list[FieldNode] = []
+    for connection in info.field_nodes:
+        for child in _children(connection, fragments):
+            if child.name.value == "nodes":
+                nodes.append(child)
+            elif child.name.value == "edges":
+                nodes.extend(edge for edge in _children(child, fragments) if edge.name.value == "node")
+    for node in nodes:
+        for field in _children(node, fragments):
+            definition = repository.fields.get(field.name.value)
+            if definition is not None:
+                yield field.name.value, get_argument_values(definition, field, info.variable_values)
+
+
+def _name(value: Any) -> str | None:
+    """An enum argument's name, whether coercion left an Enum member or its name."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def _loads(
+    loaders: Loaders, name: str, args: dict[str, Any], rows: Sequence[models.Repository]
+) -> Iterator[LoaderKeys]:
+    order = args.get("orderBy") or {}
+    paging = (args.get("first"), args.get("last"), args.get("after"), args.get("before"))
+    if name == "primaryLanguage":
+        yield loaders.language_by_id, [r.primary_language_id for r in rows if r.primary_language_id is not None]
+    elif name == "owner":
+        yield loaders.account_by_id, [r.owner_id for r in rows]
+    elif name == "languages":
+        keys = [language_page_key(r.id, *paging, _name(order.get("direction"))) for r in rows]
+        yield loaders.languages_by_repository_id, keys
+    elif name == "contributors":
+        field, direction = _name(order.get("field")), _name(order.get("direction"))
+        keys = [contributor_page_key(r.id, *paging, field, direction) for r in rows]
+        yield loaders.contributors_by_repository_id, keys
+    elif name in ("showcase", "openGraphImageUrl", "usesCustomOpenGraphImage"):
+        yield loaders.showcase_by_key, [r.full_name_key for r in rows]
+
+
+async def prefetch_repositories(info: Info[Any, Any], rows: Sequence[models.Repository]) -> None:
+    """Load what the current connection's nodes select, for all of `rows`, one batch per DataLoader."""
+    if not rows:
+        return
+    loaders: Loaders = info.context.loaders
+    wanted: dict[DataLoader[Any, Any], list[Any]] = {}
+    for name, args in _node_fields(info._raw_info):
+        try:
+            for loader, keys in _loads(loaders, name, args, rows):
+                wanted.setdefault(loader, []).extend(keys)
+        except (GraphQLError, ValueError):
+            continue  # bad arguments: the field's own resolver reports them
+    # A failed batch is left in the DataLoader: the fields that need it await it and report the error.
+    await asyncio.gather(*(loader.load_many(keys) for loader, keys in wanted.items()), return_exceptions=True)
