@@ -17,9 +17,19 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 SCHEMA_LOCK_KEY = 0x7265706F666F6C69
 
 
+# A SQLite file gets a fixed pool: a connection is a thread and a file open plus four PRAGMAs, and with the
+# default overflow every checkout past five concurrent sessions opened and closed one (under load, most of
+# them). Past the pool, sessions wait their turn, which costs nothing: SQLite reads in one process gain
+# nothing from more connections than this.
+SQLITE_POOL_SIZE = 12
+
+
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     url = make_url(settings.database_url)
-    engine = _create_async_engine(url, echo=settings.database_echo, pool_pre_ping=False)
+    options: dict[str, Any] = {}
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        options = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 0}
+    engine = _create_async_engine(url, echo=settings.database_echo, pool_pre_ping=False, **options)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     return engine

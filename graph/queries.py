@@ -4,10 +4,10 @@ import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, distinct, exists, false, func, select, true
+from sqlalchemy import ColumnElement, String, bindparam, cast, distinct, exists, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -124,6 +124,34 @@ def _contributor_order(order: Order, contributions: ColumnElement[Any]) -> list[
     return [*_directed(contributions, order.descending), Contributor.login_key, Contributor.id]
 
 
+# Statements for pages of children are built once per shape (filter, order, page) and reused: building one
+# took longer than running it. The parents travel as one expanding parameter.
+STATEMENT_CACHE = 512
+PARENTS = "parent_ids"
+
+
+def _parents() -> Any:
+    return bindparam(PARENTS, expanding=True)
+
+
+def _with_parents(ids: Sequence[Any] | None) -> dict[str, list[Any]]:
+    return {} if ids is None else {PARENTS: list(ids)}
+
+
+@lru_cache(maxsize=STATEMENT_CACHE)
+def _repository_pages_statement(by_owner: bool, where: RepositoryFilter, order: Order, page: PageArgs) -> Any:
+    base = select(Repository).where(*where.conditions())
+    if by_owner:
+        base = base.where(Repository.owner_id.in_(_parents()))
+    return paginate(
+        Repository,
+        base,
+        parent=Repository.owner_id if by_owner else None,
+        order_by=repository_order(order),
+        page=page,
+    )
+
+
 async def repository_pages(
     session: AsyncSession,
     owner_ids: Sequence[int] | None,
@@ -132,39 +160,34 @@ async def repository_pages(
     page: PageArgs,
 ) -> dict[Hashable, Page[Repository]]:
     """Repositories per owner id (or one page keyed 0 across all owners when `owner_ids` is None)."""
-    base = select(Repository).where(*where.conditions())
-    if owner_ids is not None:
-        base = base.where(Repository.owner_id.in_(owner_ids))
-    stmt = paginate(
-        Repository,
-        base,
-        parent=Repository.owner_id if owner_ids is not None else None,
-        order_by=repository_order(order),
-        page=page,
+    stmt = _repository_pages_statement(owner_ids is not None, where, order, page)
+    return collect((await session.execute(stmt, _with_parents(owner_ids))).all(), page)
+
+
+@lru_cache(maxsize=STATEMENT_CACHE)
+def _pinned_pages_statement(include_hidden: bool, page: PageArgs) -> Any:
+    base = (
+        select(Repository)
+        .join(Showcase, Showcase.key == Repository.full_name_key)
+        .where(Showcase.featured.is_(True), Repository.owner_id.in_(_parents()), visible_repository(include_hidden))
     )
-    return collect((await session.execute(stmt)).all(), page)
+    order = [*_directed(Showcase.position, False), Repository.full_name_key, Repository.id]
+    return paginate(Repository, base, parent=Repository.owner_id, order_by=order, page=page)
 
 
 async def pinned_pages(
     session: AsyncSession, owner_ids: Sequence[int], include_hidden: bool, page: PageArgs
 ) -> dict[Hashable, Page[Repository]]:
-    base = (
-        select(Repository)
-        .join(Showcase, Showcase.key == Repository.full_name_key)
-        .where(Showcase.featured.is_(True), Repository.owner_id.in_(owner_ids), visible_repository(include_hidden))
-    )
-    order = [*_directed(Showcase.position, False), Repository.full_name_key, Repository.id]
-    stmt = paginate(Repository, base, parent=Repository.owner_id, order_by=order, page=page)
-    return collect((await session.execute(stmt)).all(), page)
+    stmt = _pinned_pages_statement(include_hidden, page)
+    return collect((await session.execute(stmt, _with_parents(owner_ids))).all(), page)
 
 
-async def language_pages(
-    session: AsyncSession, repository_ids: Sequence[int], descending: bool, page: PageArgs
-) -> dict[Hashable, Page[tuple[Language, int]]]:
+@lru_cache(maxsize=STATEMENT_CACHE)
+def _language_pages_statement(descending: bool, page: PageArgs) -> Any:
     link = RepositoryLanguage
-    base = select(Language).join(link, link.language_id == Language.id).where(link.repository_id.in_(repository_ids))
+    base = select(Language).join(link, link.language_id == Language.id).where(link.repository_id.in_(_parents()))
     order = [*_directed(link.bytes, descending), Language.name, Language.id]
-    stmt = paginate(
+    return paginate(
         Language,
         base,
         parent=link.repository_id,
@@ -173,19 +196,22 @@ async def language_pages(
         size=link.bytes,
         extra=[link.bytes.label("link_bytes")],
     )
-    return collect((await session.execute(stmt)).all(), page, n_extra=1)
 
 
-async def contributor_pages(
-    session: AsyncSession, repository_ids: Sequence[int], order: Order, page: PageArgs
-) -> dict[Hashable, Page[tuple[Contributor, int]]]:
+async def language_pages(
+    session: AsyncSession, repository_ids: Sequence[int], descending: bool, page: PageArgs
+) -> dict[Hashable, Page[tuple[Language, int]]]:
+    stmt = _language_pages_statement(descending, page)
+    return collect((await session.execute(stmt, _with_parents(repository_ids))).all(), page, n_extra=1)
+
+
+@lru_cache(maxsize=STATEMENT_CACHE)
+def _contributor_pages_statement(order: Order, page: PageArgs) -> Any:
     link = RepositoryContributor
     base = (
-        select(Contributor)
-        .join(link, link.contributor_id == Contributor.id)
-        .where(link.repository_id.in_(repository_ids))
+        select(Contributor).join(link, link.contributor_id == Contributor.id).where(link.repository_id.in_(_parents()))
     )
-    stmt = paginate(
+    return paginate(
         Contributor,
         base,
         parent=link.repository_id,
@@ -194,7 +220,13 @@ async def contributor_pages(
         size=link.contributions,
         extra=[link.contributions.label("link_contributions")],
     )
-    return collect((await session.execute(stmt)).all(), page, n_extra=1)
+
+
+async def contributor_pages(
+    session: AsyncSession, repository_ids: Sequence[int], order: Order, page: PageArgs
+) -> dict[Hashable, Page[tuple[Contributor, int]]]:
+    stmt = _contributor_pages_statement(order, page)
+    return collect((await session.execute(stmt, _with_parents(repository_ids))).all(), page, n_extra=1)
 
 
 async def contributed_repository_pages(
