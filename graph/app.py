@@ -16,6 +16,7 @@ from graph.cache import PersistedQueries, ResponseCache
 from graph.context import Context, Services
 from graph.demo import DEMO_VIEWER, load_demo
 from graph.errors import masked_errors_extension
+from graph.hits import CacheHits
 from graph.limits import query_limit_extensions
 from graph.middleware import BodySizeLimit, add_cors
 from graph.router import GraphQLRouter
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.load()
     app = FastAPI(title="repofolio", lifespan=_lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
+    response_cache = ResponseCache(settings.api.response_cache_entries) if settings.api.response_cache else None
+    persisted_queries = PersistedQueries(settings.api.response_cache_entries)
     schema = create_graphql_schema(
         extensions=[masked_errors_extension(), *query_limit_extensions(settings.api)],
     )
@@ -99,12 +102,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             context_getter=_context,
             graphql_ide="graphiql" if settings.api.graphiql else None,
             allow_queries_via_get=True,
-            response_cache=ResponseCache(settings.api.response_cache_entries) if settings.api.response_cache else None,
-            persisted_queries=PersistedQueries(settings.api.response_cache_entries),
+            response_cache=response_cache,
+            persisted_queries=persisted_queries,
             cache_max_age=settings.api.cache_max_age,
         ),
         prefix="/graphql",
     )
+    if response_cache is not None:
+        # Added first, so innermost: behind the body size limit and CORS, like the router it stands in for.
+        app.add_middleware(
+            CacheHits,
+            path="/graphql",
+            cache=response_cache,
+            persisted_queries=persisted_queries,
+            cache_control=f"public, max-age={settings.api.cache_max_age}",
+        )
 
     add_cors(app, settings.api)
     # Added last, so outermost: an oversized body is refused before anything else reads it.

@@ -25,6 +25,7 @@ V = TypeVar("V")
 UNCACHEABLE_WORDS = ("mutation", "syncStatus")
 
 PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+CACHE_KEY_STATE = "response_cache_key"  # where graph/hits.py leaves a miss's key for the router (scope state)
 
 
 class LRU(Generic[K, V]):
@@ -133,6 +134,9 @@ class PersistedQueries:
     def __init__(self, entries: int) -> None:
         self._documents: LRU[str, str] = LRU(entries)
 
+    def known(self, digest: str) -> str | None:
+        return self._documents.get(digest.lower())
+
     def resolve(self, query: str | None, extension: object) -> str:
         """The document to run for a request carrying `extensions.persistedQuery`."""
         if not isinstance(extension, dict) or extension.get("version") != 1:
@@ -156,6 +160,7 @@ class PersistedQueries:
 __all__ = [
     "LRU",
     "Answer",
+    "CACHE_KEY_STATE",
     "CacheKey",
     "PersistedQueries",
     "PersistedQueryError",

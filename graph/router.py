@@ -39,7 +39,15 @@ from strawberry.types.unset import UNSET
 
 from db.engine import read_data_version
 from graph.auth import AdminAccess
-from graph.cache import Answer, CacheKey, PersistedQueries, PersistedQueryError, ResponseCache, may_cache_document
+from graph.cache import (
+    CACHE_KEY_STATE,
+    Answer,
+    CacheKey,
+    PersistedQueries,
+    PersistedQueryError,
+    ResponseCache,
+    may_cache_document,
+)
 from graph.context import Context
 from graph.errors import (
     INTERNAL_ERROR_CODE,
@@ -74,7 +82,7 @@ class _Exchange:
 _exchange: ContextVar[_Exchange] = ContextVar("graphql_exchange")
 
 
-def _etag_matches(if_none_match: str | None, etag: str) -> bool:
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
     """If-None-Match's weak comparison (RFC 9110 13.1.2): any listed tag, or `*`."""
     if not if_none_match:
         return False
@@ -286,6 +294,10 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         if not isinstance(data, GraphQLRequestData) or data.query is None or not may_cache_document(data.query):
             return None
         assert self.response_cache is not None
+        missed = request.scope.get("state", {}).get(CACHE_KEY_STATE)
+        if missed is not None:  # graph/hits.py looked it up already, with the version read for this request
+            exchange.cache_key = missed
+            return None
         # Read before executing, so an answer is stored under a version no newer than the data it shows.
         version = await self._data_version(context)
         exchange.cache_key = key = self.response_cache.key(data.query, data.variables, data.operation_name, version)
@@ -303,7 +315,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         etag = answer.etag(exchange.media_type)
         headers = {"ETag": etag, "Cache-Control": self.cache_control, "Vary": VARY}
         # Only a GET is answered 304: for other methods a matching If-None-Match would mean 412.
-        if exchange.method == "GET" and _etag_matches(exchange.if_none_match, etag):
+        if exchange.method == "GET" and etag_matches(exchange.if_none_match, etag):
             return Response(status_code=304, headers=headers)
         return Response(answer.body, media_type=f"{exchange.media_type}; charset=utf-8", headers=headers)
 
@@ -417,4 +429,4 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         return 500 if internal else 400
 
 
-__all__ = ["GRAPHQL_RESPONSE_JSON", "JSON", "GraphQLRouter", "JSONErrorsRoute", "negotiate"]
+__all__ = ["GRAPHQL_RESPONSE_JSON", "JSON", "VARY", "GraphQLRouter", "JSONErrorsRoute", "etag_matches", "negotiate"]

@@ -362,3 +362,34 @@ def test_persisted_queries_are_bounded() -> None:
     with pytest.raises(PersistedQueryError):
         store.resolve(None, _persisted(first)["persistedQuery"])
     assert store.resolve(None, _persisted(second)["persistedQuery"]) == second
+
+
+async def test_a_miss_reads_the_data_version_once(client: httpx.AsyncClient, app: FastAPI) -> None:
+    """The hit layer in front of the app hands its key to the router: one version read per request either way."""
+    reader = app.state.services.data_version
+    read = reader.read
+    reads = 0
+
+    async def counted() -> int:
+        nonlocal reads
+        reads += 1
+        return await read()
+
+    reader.read = counted
+    for _ in range(2):
+        reads = 0
+        await _post(client, NAMES, {"o": DEMO_VIEWER})
+        assert reads == 1
+
+
+async def test_hits_carry_cors_headers_for_the_allowed_origin(tmp_path: Path) -> None:
+    app = create_app(_settings(tmp_path, cors_origins=["https://portfolio.example"]))
+    async with app.router.lifespan_context(app):
+        with _app_client(app) as client:
+            async with client:
+                origin = {"Origin": "https://portfolio.example"}
+                for _ in range(2):
+                    response = await _post(client, NAMES, {"o": DEMO_VIEWER}, headers=origin)
+                    assert response.headers["access-control-allow-origin"] == "https://portfolio.example"
+                    assert response.headers["vary"] == "Accept, Authorization, Origin"
+                    assert response.headers["etag"]

@@ -1,0 +1,147 @@
+"""Cache hits answered in front of the app: a stored answer costs one data version read and a dict lookup.
+
+Routing, dependency injection and Strawberry's request handling cost several times what the lookup itself
+does, so a public GET or POST of /graphql is first tried here, as plain ASGI. Whatever this layer is not
+sure of (an admin, a body it cannot read as a plain query, an unknown persisted query, a miss) goes on to
+the app unchanged, where the router (graph/router.py) answers, and stores the answer, as always; a miss
+hands the router the key it computed, so the data version is read once per request either way.
+"""
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from graph.auth import AdminAccess, admin_access
+from graph.cache import CACHE_KEY_STATE, PersistedQueries, ResponseCache, may_cache_document
+from graph.router import JSON, VARY, etag_matches, negotiate
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+def _request_fields(method: str, scope: Scope, body: bytes) -> dict[str, Any] | None:
+    """query, variables, operationName and extensions, or None when the request is not a plain one."""
+    try:
+        if method == "GET":
+            params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            data: Any = {
+                "query": params.get("query"),
+                "operationName": params.get("operationName"),
+                "variables": orjson.loads(params["variables"]) if params.get("variables") else None,
+                "extensions": orjson.loads(params["extensions"]) if params.get("extensions") else None,
+            }
+        else:
+            data = orjson.loads(body)
+    except (orjson.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    kinds = {"query": str, "operationName": str, "variables": dict, "extensions": dict}
+    if any(not isinstance(data.get(name), kind | None) for name, kind in kinds.items()):
+        return None
+    return data
+
+
+class CacheHits:
+    """ASGI middleware answering stored answers of `path` before the app sees the request."""
+
+    def __init__(
+        self,
+        app: Callable[[Scope, Receive, Send], Awaitable[None]],
+        *,
+        path: str,
+        cache: ResponseCache,
+        persisted_queries: PersistedQueries,
+        cache_control: str,
+    ) -> None:
+        self.app = app
+        self.path = path
+        self.cache = cache
+        self.persisted_queries = persisted_queries
+        self.cache_control = cache_control.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope.get("method")
+        if scope["type"] != "http" or scope["path"] != self.path or method not in ("GET", "POST"):
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        if method == "POST":
+            more = True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+            receive = _replay(body, receive)
+        if not await self._answer(scope, method, body, send):
+            await self.app(scope, receive, send)
+
+    async def _answer(self, scope: Scope, method: str, body: bytes, send: Send) -> bool:
+        headers = {name: value for name, value in scope["headers"]}
+        media_type = negotiate(_header(headers, b"accept"))
+        if media_type is None:
+            return False
+        services = scope["app"].state.services
+        if services.data_version is None:
+            return False
+        authorization = _header(headers, b"authorization")
+        if authorization is not None and admin_access(authorization, services.settings) is AdminAccess.ADMIN:
+            return False
+        if method == "POST" and (_header(headers, b"content-type") or "").split(";")[0].strip().lower() != JSON:
+            return False
+        data = _request_fields(method, scope, body)
+        if data is None:
+            return False
+        query = data.get("query")
+        persisted = (data.get("extensions") or {}).get("persistedQuery")
+        if query is None and isinstance(persisted, dict) and isinstance(persisted.get("sha256Hash"), str):
+            query = self.persisted_queries.known(persisted["sha256Hash"])
+        if query is None or not may_cache_document(query):
+            return False
+        version = await services.data_version.read()
+        key = self.cache.key(query, data.get("variables"), data.get("operationName"), version)
+        answer = self.cache.get(key)
+        if answer is None:
+            scope.setdefault("state", {})[CACHE_KEY_STATE] = key
+            return False
+        etag = answer.etag(media_type)
+        response_headers = [
+            (b"etag", etag.encode()),
+            (b"cache-control", self.cache_control),
+            (b"vary", VARY.encode()),
+        ]
+        if method == "GET" and etag_matches(_header(headers, b"if-none-match"), etag):
+            await send({"type": "http.response.start", "status": 304, "headers": response_headers})
+            await send({"type": "http.response.body", "body": b""})
+            return True
+        response_headers += [
+            (b"content-type", f"{media_type}; charset=utf-8".encode()),
+            (b"content-length", str(len(answer.body)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": response_headers})
+        await send({"type": "http.response.body", "body": answer.body})
+        return True
+
+
+def _header(headers: dict[bytes, bytes], name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value is not None else None
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
