@@ -1,0 +1,1 @@
+"""repofolio's benchmark: `python -m bench [--quick]` from the repository root (see bench/run.py)."""

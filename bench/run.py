@@ -1,0 +1,227 @@
+"""Run the whole benchmark: `python -m bench [--quick]` from the repository root.
+
+For each size (repositories of one user): a SQLite file from graph.demo's generator; repofolio with the
+response cache off (cold) and on (warm), each in its own uvicorn process, measured for the portfolio, a
+single repository and the top languages at concurrency 1 and 32; the floor (bench/floor.py) for the
+portfolio; the live-GitHub "before" (bench/github.py). Load comes from a separate process (bench/load.py).
+Writes bench/results.json, bench/results.md and bench/results.png, and prints the table and the targets.
+"""
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from bench.data import build_database
+from bench.queries import Query, queries
+from bench.report import markdown
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CONCURRENCY = (1, 32)
+STATEMENT_SAMPLES = 5
+
+
+def _env() -> dict[str, str]:
+    """The caller's environment without repofolio's settings, so a developer's shell never skews a run."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPOFOLIO_") and k != "GITHUB_TOKEN"}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _stop(process: subprocess.Popen[Any]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def server(app: str, db: Path, *options: str) -> Iterator[str]:
+    """A uvicorn process serving `app` on a free port; yields its /graphql URL once it answers."""
+    port = _free_port()
+    command = [sys.executable, "-m", "bench.serve", app, str(db), str(port), *options]
+    process = subprocess.Popen(command, cwd=ROOT, env=_env())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{app} exited during start-up ({process.returncode})")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/_bench/statements", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{app} did not start within 60 s")
+            time.sleep(0.1)
+        yield f"{base}/graphql"
+    finally:
+        _stop(process)
+
+
+@contextlib.contextmanager
+def fake_github(size: int, latency: float) -> Iterator[str]:
+    command = [sys.executable, "-m", "bench.github", "serve", str(size), str(latency)]
+    process = subprocess.Popen(command, cwd=ROOT, env=_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        if not url:
+            raise RuntimeError("the fake GitHub did not start")
+        yield url
+    finally:
+        if process.stdin is not None:
+            process.stdin.close()
+        _stop(process)
+
+
+def _child(module: str, *args: str, timeout: float) -> dict[str, Any]:
+    command = [sys.executable, "-m", module, *args]
+    done = subprocess.run(command, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} failed:\n{done.stderr}")
+    result: dict[str, Any] = orjson.loads(done.stdout)
+    return result
+
+
+def load(url: str, query: Query, concurrency: int, requests: int, seconds: float) -> dict[str, Any]:
+    spec = {"url": url, "body": query.body(), "concurrency": concurrency, "requests": requests, "seconds": seconds}
+    return _child("bench.load", orjson.dumps(spec).decode(), timeout=seconds + 120)
+
+
+def statements_per_request(url: str, query: Query) -> float:
+    """SQL statements per request, from the server's own counter, over a few requests after a first one."""
+    counter = url.removesuffix("/graphql") + "/_bench/statements"
+    with httpx.Client(timeout=60) as client:
+        client.post(url, json=query.body())
+        before = client.get(counter).json()["statements"]
+        for _ in range(STATEMENT_SAMPLES):
+            client.post(url, json=query.body())
+        after = client.get(counter).json()["statements"]
+    return float(after - before) / STATEMENT_SAMPLES
+
+
+def answer(url: str, query: Query) -> Any:
+    response = httpx.post(url, json=query.body(), timeout=60)
+    response.raise_for_status()
+    body = response.json()
+    if "errors" in body:
+        raise RuntimeError(f"{query.name} answered errors: {body['errors']}")
+    return body
+
+
+def measure_size(size: int, workdir: Path, options: argparse.Namespace) -> list[dict[str, Any]]:
+    db = workdir / f"bench-{size}.db"
+    data = build_database(db, size)
+    featured = sorted(data.repositories, key=lambda row: row["pushed_at"], reverse=True)[0]["name"]
+    documents = queries(data.viewer, featured)
+    portfolio = documents[0]
+    rows: list[dict[str, Any]] = []
+
+    def record(server_name: str, query: Query, concurrency: int, figures: dict[str, Any], sql: float) -> None:
+        row = {"size": size, "server": server_name, "query": query.name, "concurrency": concurrency, "sql": sql}
+        rows.append(row | figures)
+        print(
+            f"  {size:>5} {server_name:<7} {query.name:<10} c={concurrency:<3} {figures['rps']:>9.1f} req/s"
+            f"  p50 {figures['p50_ms']:>8.2f} ms  p99 {figures['p99_ms']:>8.2f} ms  sql {sql:g}",
+            flush=True,
+        )
+
+    expected = None
+    for server_name, cache in (("cold", "off"), ("warm", "on")):
+        with server("repofolio", db, "--cache", cache) as url:
+            expected = answer(url, portfolio)
+            for query in documents:
+                answer(url, query)
+                sql = statements_per_request(url, query)
+                for concurrency in CONCURRENCY:
+                    record(server_name, query, concurrency, load(url, query, concurrency, **_budget(options)), sql)
+
+    with server("floor", db) as url:
+        if answer(url, portfolio) != expected:
+            raise RuntimeError(f"the floor's portfolio differs from repofolio's at {size} repositories")
+        sql = statements_per_request(url, portfolio)
+        for concurrency in CONCURRENCY:
+            record("floor", portfolio, concurrency, load(url, portfolio, concurrency, **_budget(options)), sql)
+
+    with fake_github(size, options.github_latency) as url:
+        args = (url, data.viewer, str(options.github_builds), str(options.github_concurrency))
+        figures = _child("bench.github", "build", *args, timeout=600)
+        record("github", portfolio, 1, figures, 0.0)
+    return rows
+
+
+def _budget(options: argparse.Namespace) -> dict[str, Any]:
+    return {"requests": options.requests, "seconds": options.seconds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer sizes, 1 s per measurement (about a minute)")
+    parser.add_argument("--sizes", help="comma-separated repository counts (default 30,100,300,3000)")
+    parser.add_argument("--seconds", type=float, help="longest measurement, in seconds (default 3; quick 1)")
+    parser.add_argument("--requests", type=int, default=20_000, help="most requests per measurement")
+    parser.add_argument("--github-latency", type=float, default=0.05, help="the fake GitHub's round trip (s)")
+    parser.add_argument("--github-concurrency", type=int, default=10, help="GitHub requests in flight at once")
+    parser.add_argument("--github-builds", type=int, help="portfolios built against the fake GitHub (default 3)")
+    parser.add_argument("--out", type=Path, default=HERE, help="directory for results.{json,md,png}")
+    parser.add_argument("--no-chart", action="store_true", help="skip the PNG (no matplotlib needed)")
+    parser.add_argument("--report", action="store_true", help="only redraw results.{md,png} from results.json")
+    options = parser.parse_args(argv)
+    if options.report:
+        saved = orjson.loads((options.out / "results.json").read_bytes())
+        return _write_report(saved["rows"], saved["meta"], options)
+    default_sizes = "30,100,300" if options.quick else "30,100,300,3000"
+    sizes = [int(size) for size in (options.sizes or default_sizes).split(",")]
+    options.seconds = options.seconds or (1.0 if options.quick else 3.0)
+    options.github_builds = options.github_builds or (1 if options.quick else 3)
+
+    started = time.monotonic()
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="repofolio-bench-") as workdir:
+        for size in sizes:
+            print(f"== {size} repositories", flush=True)
+            rows.extend(measure_size(size, Path(workdir), options))
+    meta = {
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "seconds_per_measurement": options.seconds,
+        "github_latency_ms": options.github_latency * 1000,
+        "github_concurrency": options.github_concurrency,
+        "command": "python -m bench" + (" --quick" if options.quick else ""),
+        "wall_seconds": round(time.monotonic() - started),
+    }
+    options.out.mkdir(parents=True, exist_ok=True)
+    (options.out / "results.json").write_bytes(orjson.dumps({"meta": meta, "rows": rows}, option=orjson.OPT_INDENT_2))
+    return _write_report(rows, meta, options)
+
+
+def _write_report(rows: list[dict[str, Any]], meta: dict[str, Any], options: argparse.Namespace) -> int:
+    table = markdown(rows, meta)
+    (options.out / "results.md").write_text(table, encoding="utf-8")
+    if not options.no_chart:
+        from bench.chart import render
+
+        render(rows, meta, options.out / "results.png")
+    print()
+    print(table)
+    return 0

@@ -1,0 +1,82 @@
+"""The benchmark's own code, cheaply: the floor answers what repofolio answers; the report reads its rows."""
+
+import sqlite3
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bench.data import dataset
+from bench.floor import PORTFOLIO_SQL, portfolio
+from bench.queries import PORTFOLIO
+from bench.report import markdown, targets
+from db.settings import DatabaseSettings
+from graph.demo import load_rows
+from graph.errors import masked_errors_extension
+from graph.schema import create_schema
+from tests.graph.conftest import make_execute
+
+
+async def test_the_floor_answers_exactly_what_repofolio_answers(
+    sessionmaker: async_sessionmaker[AsyncSession], db_settings: DatabaseSettings
+) -> None:
+    """One SQL statement gives the portfolio query's whole answer, same values, same order."""
+    if not db_settings.database_url.startswith("sqlite"):
+        pytest.skip("the floor reads a SQLite file")
+    schema = create_schema(extensions=[masked_errors_extension()])
+    data = dataset(40)
+    await load_rows(sessionmaker, data)
+    result = await make_execute(schema, sessionmaker)(PORTFOLIO, {"login": data.viewer})
+    assert "errors" not in result
+    path = db_settings.database_url.split("///", 1)[1]
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(PORTFOLIO_SQL, (data.viewer.lower(),)).fetchall()
+    assert len(rows) == 40
+    assert portfolio(rows) == {"data": result["data"]}
+
+
+def _row(size: int, server: str, query: str, concurrency: int, rps: float, sql: float) -> dict[str, object]:
+    return {
+        "size": size,
+        "server": server,
+        "query": query,
+        "concurrency": concurrency,
+        "rps": rps,
+        "p50_ms": 1000 / rps,
+        "p99_ms": 2000 / rps,
+        "sql": sql,
+        "bytes": 10,
+        "github_requests": 61,
+    }
+
+
+def test_the_report_judges_every_target() -> None:
+    rows = [
+        _row(size, server, "portfolio", c, rps, sql)
+        for size in (100, 300)
+        for server, c, rps, sql in (
+            ("floor", 1, 200.0, 1),
+            ("floor", 32, 400.0, 1),
+            ("cold", 1, 25.0, 5),
+            ("cold", 32, 30.0, 5),
+            ("warm", 1, 500.0, 1),
+            ("warm", 32, 900.0, 1),
+            ("github", 1, 1.0, 0),
+        )
+    ]
+    verdicts = targets(rows)
+    assert verdicts[0].startswith("- warm portfolio at 300 repositories, c=32: 900 req/s = 2.25×")
+    assert verdicts[0].endswith("**met**")
+    assert "1/8.0" in verdicts[1] and verdicts[1].endswith("**met**")
+    assert verdicts[2].endswith("**met**")
+    text = markdown(
+        rows,
+        {
+            "command": "python -m bench",
+            "cores": 2,
+            "python": "3",
+            "seconds_per_measurement": 1,
+            "github_latency_ms": 50,
+            "github_concurrency": 10,
+        },
+    )
+    assert "| 300 | repofolio warm | 32 | 900.0 | 2.25× |" in text
