@@ -1,8 +1,12 @@
+import asyncio
 import contextlib
+import fcntl
 import sqlite3
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
@@ -52,13 +56,28 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 async def create_schema(engine: AsyncEngine) -> None:
     """Create every missing table and index; harmless on an existing database.
 
-    On PostgreSQL, several processes may start on one new database at once: each waits for an advisory
-    lock, so the first creates the tables and the others find them instead of failing on a duplicate.
+    Several processes may start on one new database at once: on PostgreSQL each waits for an advisory lock,
+    on a SQLite file for an exclusive lock on a file beside it, so the first creates the tables and the
+    others find them instead of failing on a duplicate (readers and a running sync never wait on either).
     """
-    async with engine.begin() as conn:
+    async with _sqlite_schema_lock(engine), engine.begin() as conn:
         await _lock_schema(conn)
         await conn.run_sync(Base.metadata.create_all)
         await _ensure_meta(conn)
+
+
+@contextlib.asynccontextmanager
+async def _sqlite_schema_lock(engine: AsyncEngine) -> AsyncIterator[None]:
+    path = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or path in ("", ":memory:") or path.startswith("file:"):
+        yield
+        return
+    lock = await asyncio.to_thread(open, f"{path}.schema-lock", "a+b")
+    try:
+        await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
+        yield
+    finally:
+        lock.close()  # closing releases the lock
 
 
 async def _lock_schema(conn: AsyncConnection) -> None:
@@ -69,9 +88,8 @@ async def _lock_schema(conn: AsyncConnection) -> None:
 
 
 async def _ensure_meta(conn: AsyncConnection) -> None:
-    found = await conn.scalar(select(Meta.value).where(Meta.key == DATA_VERSION))
-    if found is None:
-        await conn.execute(Meta.__table__.insert().values(key=DATA_VERSION, value=1))
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    await conn.execute(insert(Meta).values(key=DATA_VERSION, value=1).on_conflict_do_nothing(index_elements=["key"]))
 
 
 async def read_data_version(session: AsyncSession | AsyncConnection) -> int:
