@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext, Info
 
 from db.models import showcase_key
-from graph import queries
+from graph import fastpath, queries
 from graph.context import Context
 from graph.ids import parse_own_id
 from graph.mutations import Mutation
@@ -222,4 +222,6 @@ class Schema(strawberry.Schema):
 
 
 def create_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
-    return Schema(query=Query, mutation=Mutation, extensions=extensions or [], config=schema_config())
+    schema = Schema(query=Query, mutation=Mutation, extensions=extensions or [], config=schema_config())
+    fastpath.install(schema)
+    return schema
