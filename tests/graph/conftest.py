@@ -1,10 +1,13 @@
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import pytest
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from graph.app import Settings, create_app
 from graph.auth import AdminAccess
 from graph.context import Context, Services
 from graph.demo import DEMO_VIEWER, generate, load_rows
@@ -51,3 +54,13 @@ async def ok(execute: Execute, query: str, variables: dict[str, Any] | None = No
     result = await execute(query, variables, **kwargs)
     assert "errors" not in result, result.get("errors")
     return result["data"]
+
+
+@asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The app running its lifespan, and an httpx client talking to it in process."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            yield client

@@ -9,10 +9,11 @@ import httpx
 import pytest
 
 from db.settings import DatabaseSettings
-from graph.app import Settings, create_app
+from graph.app import Settings
 from graph.demo import DEMO_VIEWER
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
+from tests.graph.conftest import running_app
 
 TOKEN = "s3cret-admin-token-value"
 
@@ -28,11 +29,8 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         database=DatabaseSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'admin.db'}"),
         sync=SyncSettings(),
     )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield client
+    async with running_app(settings) as client:
+        yield client
 
 
 async def _post(client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None, **headers: str) -> Any:
@@ -154,13 +152,10 @@ async def test_graphiql_and_introspection_can_be_switched_off(tmp_path: Path) ->
             database=DatabaseSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / f'ide-{enabled}.db'}"),
             sync=SyncSettings(),
         )
-        app = create_app(settings)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-                page = await client.get("/graphql", headers={"Accept": "text/html"})
-                schema = await _post(client, get_introspection_query())
-                typename = await _post(client, "{ __typename }")
+        async with running_app(settings) as client:
+            page = await client.get("/graphql", headers={"Accept": "text/html"})
+            schema = await _post(client, get_introspection_query())
+            typename = await _post(client, "{ __typename }")
         assert ("graphiql" in page.text.lower()) is enabled
         assert ("errors" not in schema and schema["data"]["__schema"]["queryType"]["name"] == "Query") is enabled
         assert typename == {"data": {"__typename": "Query"}}

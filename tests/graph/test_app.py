@@ -13,10 +13,11 @@ import httpx
 from sqlalchemy import create_engine, inspect
 
 from db.settings import DatabaseSettings
-from graph.app import Settings, create_app
+from graph.app import Settings
 from graph.demo import DEMO_VIEWER
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
+from tests.graph.conftest import running_app
 
 TABLES = {"repository", "language", "contributor", "repository_language", "repository_contributor", "showcase"}
 
@@ -30,11 +31,8 @@ def _settings(path: Path, **api: object) -> Settings:
 
 
 async def _query(app_settings: Settings, query: str) -> httpx.Response:
-    app = create_app(app_settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            return await client.post("/graphql", json={"query": query})
+    async with running_app(app_settings) as client:
+        return await client.post("/graphql", json={"query": query})
 
 
 async def test_fresh_database_file_gets_every_table_before_the_first_query(tmp_path: Path) -> None:
@@ -56,12 +54,9 @@ async def test_second_start_on_the_same_database_is_harmless(tmp_path: Path) -> 
 
 
 async def test_health_and_readiness_endpoints(tmp_path: Path) -> None:
-    app = create_app(_settings(tmp_path / "health.db"))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            assert (await client.get("/healthz")).json() == {"status": "ok"}
-            assert (await client.get("/readyz")).json() == {"status": "ok"}
+    async with running_app(_settings(tmp_path / "health.db")) as client:
+        assert (await client.get("/healthz")).json() == {"status": "ok"}
+        assert (await client.get("/readyz")).json() == {"status": "ok"}
 
 
 def _free_port() -> int:

@@ -12,12 +12,13 @@ from fastapi import FastAPI
 from graphql import GraphQLError
 
 from db.settings import DatabaseSettings
-from graph.app import Settings, create_app
+from graph.app import Settings
 from graph.demo import DEMO_VIEWER
 from graph.errors import masked_errors_extension
 from graph.router import GRAPHQL_RESPONSE_JSON, JSON, GraphQLRouter, negotiate
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
+from tests.graph.conftest import running_app
 
 # Documents that never execute: they fail to parse, to validate, or to coerce their variables.
 REQUEST_ERRORS = ["{ hello", "{ nope }", "query Q($n: Int!) { limited(first: $n) }"]
@@ -331,11 +332,8 @@ async def app_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         database=DatabaseSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'http.db'}"),
         sync=SyncSettings(),
     )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield client
+    async with running_app(settings) as client:
+        yield client
 
 
 async def test_app_answers_queries_over_post_and_get(app_client: httpx.AsyncClient) -> None:

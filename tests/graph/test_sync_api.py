@@ -12,11 +12,12 @@ import httpx
 import pytest
 
 from db.settings import DatabaseSettings
-from graph.app import Settings, create_app
+from graph.app import Settings
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 from tests.fakes.github import FakeGitHub
 from tests.fakes.server import serve
+from tests.graph.conftest import running_app
 
 TOKEN = "admin-token-for-tests"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
@@ -43,11 +44,8 @@ async def client(tmp_path: Path, fake: FakeGitHub) -> AsyncIterator[httpx.AsyncC
             database=DatabaseSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'sync.db'}"),
             sync=SyncSettings(github_api_url=github, github_owners="octocat", retry_backoff=0.01, max_retries=1),
         )
-        app = create_app(settings)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-                yield client
+        async with running_app(settings) as client:
+            yield client
 
 
 async def _post(client: httpx.AsyncClient, query: str, **headers: str) -> Any:
