@@ -21,7 +21,16 @@ from collections.abc import Callable
 from typing import Any, cast
 
 import strawberry
-from graphql import GraphQLObjectType, GraphQLResolveInfo
+from graphql import (
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    Undefined,
+    is_leaf_type,
+)
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
@@ -66,7 +75,8 @@ def _direct(field: StrawberryField, graphql_names: dict[str, str], info_class: A
 
 
 def install(schema: strawberry.Schema) -> int:
-    """Swap in plain resolvers where they give the same answer; returns how many fields changed."""
+    """Swap in plain resolvers where they give the same answer, and note the plain scalar attributes for
+    `ExecutionContext`; returns how many resolvers changed."""
     info_class = schema.config.info_class
     converted = schema.config.name_converter
     changed = 0
@@ -88,4 +98,72 @@ def install(schema: strawberry.Schema) -> int:
             if direct is not None:
                 graphql_field.resolve = direct
                 changed += 1
+    schema._schema.extensions = {**(schema._schema.extensions or {}), LEAVES: _leaves(schema._schema)}
     return changed
+
+
+# --- leaves: plain attributes of scalar type, answered without a resolve info -----------------------------
+
+LeafSpec = tuple[str, GraphQLLeafType, bool]  # (Python attribute, scalar or enum type, nullable)
+LEAVES = "repofolio.leaves"  # where `install` keeps them: the graphql-core schema's extensions
+
+
+def _leaves(schema: GraphQLSchema) -> dict[str, dict[str, LeafSpec]]:
+    """Per object type, its argument-less fields that are plain attributes of a scalar or enum type."""
+    found: dict[str, dict[str, LeafSpec]] = {}
+    for graphql_type in schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
+            continue
+        for name, graphql_field in graphql_type.fields.items():
+            field = (graphql_field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            if not isinstance(field, StrawberryField) or field.extensions or field.base_resolver is not None:
+                continue
+            nullable = not isinstance(graphql_field.type, GraphQLNonNull)
+            leaf = graphql_field.type if nullable else graphql_field.type.of_type
+            if graphql_field.args or not is_leaf_type(leaf):
+                continue
+            found.setdefault(graphql_type.name, {})[name] = (field.python_name, cast(GraphQLLeafType, leaf), nullable)
+    return found
+
+
+class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context, with a short path for plain scalar attributes.
+
+    graphql-core executes every field the same way: a resolve info, argument values, the resolver, then
+    value completion through the type's wrappers. For a plain attribute of scalar type, all of that comes
+    to `coerce_output_value(getattr(source, name))`; this does exactly that when the value is a good one,
+    and hands anything else (null on a non-null field, an error, a failed coercion) to graphql-core's
+    own path, which reports it as it always has. Middleware, when present, sees every field as before.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        leaves = (self.schema.extensions or {}).get(LEAVES)
+        middleware = self.middleware_manager.middlewares if self.middleware_manager is not None else ()
+        self._leaves = leaves if leaves is not None and not middleware else {}
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Any,
+        position_context: Any,
+    ) -> Any:
+        fields = self._leaves.get(parent_type.name)
+        if fields is not None:
+            leaf = fields.get(field_details_list[0].node.name.value)
+            if leaf is not None:
+                attribute, leaf_type, nullable = leaf
+                try:
+                    value = getattr(source, attribute)
+                    if value is None:
+                        if nullable:
+                            return None
+                    elif not isinstance(value, Exception):
+                        coerced = leaf_type.coerce_output_value(value)
+                        if coerced is not None and coerced is not Undefined:
+                            return coerced
+                except Exception:  # noqa: BLE001, S110 - graphql-core's path below reports it
+                    pass
+        return super().execute_field(parent_type, source, field_details_list, path, position_context)

@@ -222,6 +222,12 @@ class Schema(strawberry.Schema):
 
 
 def create_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
-    schema = Schema(query=Query, mutation=Mutation, extensions=extensions or [], config=schema_config())
+    schema = Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions or [],
+        config=schema_config(),
+        execution_context_class=fastpath.ExecutionContext,
+    )
     fastpath.install(schema)
     return schema
