@@ -5,16 +5,16 @@ Strawberry wraps every field's resolver: a field without one gets a closure that
 `Info`, converts every argument through the scalar registry and chains the field extensions, per call. A
 portfolio page resolves about 4,000 fields, so that wrapping cost more than the fields themselves.
 
-`install(schema)` replaces, on the built graphql-core schema, the resolvers of two kinds of field:
+`install(schema)` replaces, on the built graphql-core schema, the resolvers of the fields without field
+extensions (permissions and the like keep Strawberry's resolver):
 
-- plain attributes (no resolver, no field extension): a getattr of the Python name;
-- resolvers whose arguments are all plain scalars (strings, numbers, booleans, ids, or optional ones) and
-  that have no field extension: a direct call, mapping GraphQL's argument names to Python's, with an
-  `Info` only when the resolver asks for one.
+- plain attributes: a getattr of the Python name;
+- resolvers (without `root`/`parent` parameters): a direct call, mapping GraphQL's argument names to
+  Python's and converting input objects and enums with Strawberry's own `convert_argument` (plain scalars
+  need no conversion), with an `Info` only when the resolver asks for one or a conversion needs it.
 
-Everything else (input objects, enums, lists, permissions) keeps Strawberry's resolver. The values and
-errors are the same either way: Strawberry converts scalar arguments by returning them unchanged, and
-exceptions propagate to graphql-core as before.
+The values and errors are the same as Strawberry's: exceptions propagate to graphql-core as before.
+`ExecutionContext` below goes one step further for plain scalar attributes.
 """
 
 from collections.abc import Callable
@@ -32,6 +32,7 @@ from graphql import (
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import convert_argument
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
@@ -51,24 +52,33 @@ def _attribute(name: str) -> Callable[..., Any]:
     return resolve
 
 
-def _direct(field: StrawberryField, graphql_names: dict[str, str], info_class: Any) -> Callable[..., Any] | None:
+def _direct(field: StrawberryField, graphql_names: dict[str, str], schema: strawberry.Schema) -> Callable[..., Any]:
+    """A direct call of the field's resolver: arguments renamed, input objects and enums converted as
+    Strawberry converts them (plain scalars need nothing), `Info` built only when something needs it."""
     resolver = field.base_resolver
     assert resolver is not None
-    if resolver.root_parameter is not None or resolver.parent_parameter is not None:
-        return None
-    if not all(_is_plain_scalar(argument.type) for argument in field.arguments):
-        return None
+    info_class, config, scalars = schema.config.info_class, schema.config, schema.schema_converter.scalar_registry
     func = cast(Callable[..., Any], resolver.wrapped_func)
     takes_self = resolver.self_parameter is not None
     info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
-    names = {graphql_names[argument.python_name]: argument.python_name for argument in field.arguments}
-    renamed = any(graphql != python for graphql, python in names.items())
+    arguments = {graphql_names[argument.python_name]: argument for argument in field.arguments}
+    names = {graphql: argument.python_name for graphql, argument in arguments.items()}
+    converted = {graphql for graphql, argument in arguments.items() if not _is_plain_scalar(argument.type)}
+    renamed = bool(converted) or any(graphql != python for graphql, python in names.items())
 
     def resolve(source: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        strawberry_info = info_class(_raw_info=info, _field=field) if info_name or converted else None
         if renamed:
-            kwargs = {names[name]: value for name, value in kwargs.items()}
+            kwargs = {
+                names[name]: (
+                    convert_argument(value, arguments[name].type, scalars, config, strawberry_info, path=(name,))
+                    if name in converted
+                    else value
+                )
+                for name, value in kwargs.items()
+            }
         if info_name is not None:
-            kwargs[info_name] = info_class(_raw_info=info, _field=field)
+            kwargs[info_name] = strawberry_info
         return func(source, **kwargs) if takes_self else func(**kwargs)
 
     return resolve
@@ -77,8 +87,7 @@ def _direct(field: StrawberryField, graphql_names: dict[str, str], info_class: A
 def install(schema: strawberry.Schema) -> int:
     """Swap in plain resolvers where they give the same answer, and note the plain scalar attributes for
     `ExecutionContext`; returns how many resolvers changed."""
-    info_class = schema.config.info_class
-    converted = schema.config.name_converter
+    converter = schema.config.name_converter
     changed = 0
     for graphql_type in schema._schema.type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
@@ -91,12 +100,12 @@ def install(schema: strawberry.Schema) -> int:
                 graphql_field.resolve = _attribute(field.python_name)
                 changed += 1
                 continue
-            graphql_names = {a.python_name: converted.get_graphql_name(a) for a in field.arguments}
+            resolver = field.base_resolver
+            graphql_names = {a.python_name: converter.get_graphql_name(a) for a in field.arguments}
             if set(graphql_names.values()) != set(graphql_field.args):
                 continue
-            direct = _direct(field, graphql_names, info_class)
-            if direct is not None:
-                graphql_field.resolve = direct
+            if resolver.root_parameter is None and resolver.parent_parameter is None:
+                graphql_field.resolve = _direct(field, graphql_names, schema)
                 changed += 1
     schema._schema.extensions = {**(schema._schema.extensions or {}), LEAVES: _leaves(schema._schema)}
     return changed
