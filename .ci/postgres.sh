@@ -35,7 +35,8 @@ find_bindir() {
 
 as_owner() {
   if [[ $(id -u) -eq 0 ]]; then
-    runuser -u postgres -- "$@"
+    # From /, which the postgres user can enter (the clone's directory may not be readable to it).
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
