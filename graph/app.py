@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from db.engine import DataVersionReader, create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
@@ -87,6 +88,12 @@ async def _context(request: Request) -> Context:
     return Context(services, access=access)
 
 
+def _execution_slots(settings: Settings) -> int:
+    if settings.api.max_concurrent_executions is not None:
+        return settings.api.max_concurrent_executions
+    return 1 if make_url(settings.database.database_url).get_backend_name() == "sqlite" else 8
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.load()
     app = FastAPI(title="repofolio", lifespan=_lifespan, docs_url=None, redoc_url=None, openapi_url=None)
@@ -105,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response_cache=response_cache,
             persisted_queries=persisted_queries,
             cache_max_age=settings.api.cache_max_age,
+            max_concurrent_executions=_execution_slots(settings),
         ),
         prefix="/graphql",
     )

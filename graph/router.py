@@ -16,6 +16,7 @@ What the subclass changes (the rest is Strawberry's):
   queries resolve a hash-only request to its document.
 """
 
+import asyncio
 from collections.abc import Callable, Coroutine, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -197,11 +198,15 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         response_cache: ResponseCache | None = None,
         persisted_queries: PersistedQueries | None = None,
         cache_max_age: int = 60,
+        max_concurrent_executions: int | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("route_class", JSONErrorsRoute)
         super().__init__(schema, path, *args, **kwargs)
         self.response_cache = response_cache
+        # Executions past the limit wait their turn: interleaving more of them than can overlap real waits only
+        # adds work (and tail latency) on a busy process.
+        self._executions = asyncio.Semaphore(max_concurrent_executions) if max_concurrent_executions else None
         self.persisted_queries = persisted_queries
         self.cache_control = f"public, max-age={cache_max_age}"
 
@@ -270,7 +275,10 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
                 cached = await self._from_cache(request, context, exchange)
                 if cached is not None:
                     return cached
-            return await super().run(request, context=context, root_value=root_value)
+            if self._executions is None:
+                return await super().run(request, context=context, root_value=root_value)
+            async with self._executions:
+                return await super().run(request, context=context, root_value=root_value)
         except HTTPException as exc:
             return self._response_for_http_exception(request, exc, media_type)
         except PersistedQueryError as exc:

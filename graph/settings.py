@@ -25,6 +25,9 @@ class ApiSettings(BaseSettings):
     response_cache: bool = True
     response_cache_entries: int = Field(default=1_000, ge=1)
     cache_max_age: int = Field(default=60, ge=0)  # seconds, for Cache-Control
+    # GraphQL executions at once in this process; unset = 1 on SQLite (its work happens in this process, so
+    # interleaving requests overlaps nothing), 8 on a database across the network (whose waits do overlap).
+    max_concurrent_executions: int | None = Field(default=None, ge=1)
 
     @field_validator("cors_origins", mode="before")
     @classmethod
