@@ -15,6 +15,7 @@ import orjson
 
 from graph.auth import AdminAccess, admin_access
 from graph.cache import CACHE_KEY_STATE, PersistedQueries, ResponseCache, may_cache_document
+from graph.middleware import read_body, replay
 from graph.router import JSON, VARY, etag_matches, negotiate
 
 Scope = MutableMapping[str, Any]
@@ -71,14 +72,10 @@ class CacheHits:
             return
         body = b""
         if method == "POST":
-            more = True
-            while more:
-                message = await receive()
-                if message["type"] != "http.request":
-                    return  # the client went away
-                body += message.get("body", b"")
-                more = message.get("more_body", False)
-            receive = _replay(body, receive)
+            read = await read_body(receive)
+            if read is None:
+                return  # the client went away
+            body, receive = read, replay(read, receive)
         if not await self._answer(scope, method, body, send):
             await self.app(scope, receive, send)
 
@@ -132,16 +129,3 @@ class CacheHits:
 def _header(headers: dict[bytes, bytes], name: bytes) -> str | None:
     value = headers.get(name)
     return value.decode("latin-1") if value is not None else None
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if not replayed:
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay

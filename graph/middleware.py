@@ -23,6 +23,42 @@ CORS_EXPOSE_HEADERS = ("ETag", "Cache-Control")
 CORS_MAX_AGE = 600  # seconds a browser may reuse a preflight answer
 
 
+class BodyTooLarge(Exception):
+    """The request body exceeds the cap."""
+
+
+async def read_body(receive: Receive, max_bytes: int | None = None) -> bytes | None:
+    """The whole request body; None when the client went away first. Past `max_bytes`: BodyTooLarge."""
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise BodyTooLarge
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app the body already read, then whatever the client sends next."""
+    replayed = False
+
+    async def receive_again() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # after the body: disconnect notifications
+
+    return receive_again
+
+
 class BodySizeLimit:
     """Refuse request bodies over `max_bytes` with 413 and a GraphQL-shaped JSON error.
 
@@ -43,31 +79,13 @@ class BodySizeLimit:
         if declared is not None and declared.strip().isdigit() and int(declared) > self.max_bytes:
             await self._refuse(send)
             return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(send)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            return await receive()  # after the body: disconnect notifications
-
-        await self.app(scope, replay, send)
+        try:
+            body = await read_body(receive, self.max_bytes)
+        except BodyTooLarge:
+            await self._refuse(send)
+            return
+        if body is not None:
+            await self.app(scope, replay(body, receive), send)
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(
