@@ -19,7 +19,6 @@ from graph.app import Settings, create_app
 from graph.schema import create_schema as create_graphql_schema
 from graph.showcase import ShowcaseError, export_showcase, import_showcase
 from sync.console import run_sync_command
-from sync.settings import SyncSettings
 
 T = TypeVar("T")
 
@@ -28,28 +27,15 @@ class CommandError(Exception):
     """A failure reported to the user as one line, with exit code 1."""
 
 
-def _settings_error(error: ValidationError, model: type) -> str:
-    problem = error.errors()[0]
-    field = str(problem["loc"][0]) if problem["loc"] else "?"
-    prefix = model.model_config.get("env_prefix", "")  # type: ignore[attr-defined]
-    return f"invalid {prefix}{field.upper()}: {problem['msg']}"
-
-
-def _load(factory: Callable[[], T], model: type) -> T:
-    try:
-        return factory()
-    except ValidationError as error:
-        raise CommandError(_settings_error(error, model)) from None
-
-
 def _load_settings() -> Settings:
-    from graph.settings import ApiSettings
-
-    return Settings(
-        api=_load(ApiSettings, ApiSettings),
-        database=_load(DatabaseSettings, DatabaseSettings),
-        sync=_load(SyncSettings, SyncSettings),
-    )
+    try:
+        return Settings.load()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        # Fields are named by their variable: REPOFOLIO_<FIELD>, or the alias itself (GITHUB_TOKEN).
+        variable = name if name.isupper() else f"REPOFOLIO_{name.upper()}"
+        raise CommandError(f"invalid {variable}: {problem['msg']}") from None
 
 
 async def _with_database(
