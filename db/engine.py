@@ -49,6 +49,36 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or given its schema; the message is one line, without a password."""
+
+
+@contextlib.asynccontextmanager
+async def open_database(settings: DatabaseSettings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """An engine with the schema created (if the database is new), for one command; disposed on exit."""
+    try:
+        engine = create_engine(settings)
+    except Exception as error:  # an unknown dialect or a malformed URL
+        raise DatabaseUnavailable(_unusable(settings, error)) from None
+    try:
+        try:
+            await create_schema(engine)
+        except Exception as error:  # a missing directory, a refused connection, bad credentials…
+            raise DatabaseUnavailable(_unusable(settings, error)) from None
+        yield create_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
+def _unusable(settings: DatabaseSettings, error: BaseException) -> str:
+    try:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+    except Exception:
+        where = "REPOFOLIO_DATABASE_URL"
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"cannot use the database at {where}: {lines[0] if lines else type(error).__name__}"
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 

@@ -13,7 +13,7 @@ import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.engine import create_engine, create_schema, create_sessionmaker
+from db.engine import DatabaseUnavailable, open_database
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
 from graph.schema import create_schema as create_graphql_schema
@@ -42,29 +42,8 @@ async def _with_database(
     settings: DatabaseSettings, work: Callable[[async_sessionmaker[AsyncSession]], Coroutine[Any, Any, T]]
 ) -> T:
     """Create the schema if the database is new, then run `work`; every command goes through here."""
-    engine = create_engine(settings)
-    try:
-        try:
-            await create_schema(engine)
-        except Exception as error:  # an unusable URL, a missing directory, a refused connection…
-            raise CommandError(f"cannot use the database at {_safe_url(settings)}: {_one_line(error)}") from None
-        return await work(create_sessionmaker(engine))
-    finally:
-        await engine.dispose()
-
-
-def _safe_url(settings: DatabaseSettings) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(settings.database_url).render_as_string(hide_password=True)
-    except Exception:
-        return "REPOFOLIO_DATABASE_URL"
-
-
-def _one_line(error: BaseException) -> str:
-    text = str(getattr(error, "orig", None) or error).strip().splitlines()
-    return text[0] if text else type(error).__name__
+    async with open_database(settings) as sessionmaker:
+        return await work(sessionmaker)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -167,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
-    except CommandError as error:
+    except (CommandError, DatabaseUnavailable) as error:
         print(f"repofolio: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

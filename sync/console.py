@@ -10,7 +10,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from db.engine import create_engine, create_schema, create_sessionmaker
+from db.engine import open_database
 from db.settings import DatabaseSettings
 from sync import collect
 from sync.errors import SyncAlreadyRunning
@@ -45,10 +45,7 @@ def run_sync_command(
 
 
 async def _sync(db_settings: DatabaseSettings, settings: SyncSettings, console: Console) -> SyncSummary | None:
-    engine = create_engine(db_settings)
-    try:
-        await create_schema(engine)
-        sessionmaker = create_sessionmaker(engine)
+    async with open_database(db_settings) as sessionmaker:
         # Only runs older than a whole run could take: a server process may be syncing right now.
         await fail_abandoned_runs(sessionmaker, older_than=settings.run_timeout)
         async with create_http_client(settings) as http:
@@ -60,8 +57,6 @@ async def _sync(db_settings: DatabaseSettings, settings: SyncSettings, console: 
                 return None
             finally:
                 await runner.aclose()
-    finally:
-        await engine.dispose()
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import create_engine, inspect
 
 from db.settings import DatabaseSettings
@@ -123,10 +124,16 @@ def test_serve_demo_answers_the_portfolio_over_a_real_socket(tmp_path: Path) -> 
     assert graphiql.status_code == 200 and "graphiql" in graphiql.text.lower()
 
 
-def test_unusable_database_url_exits_non_zero_with_one_line(tmp_path: Path) -> None:
-    """A database that cannot be opened stops start-up with a one-line reason, never a traceback."""
-    env = _env(tmp_path, REPOFOLIO_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
-    result = _cli("serve", env=env)
+@pytest.mark.parametrize("command", [["serve"], ["sync"], ["showcase", "export"]])
+def test_unusable_database_url_exits_non_zero_with_one_line(tmp_path: Path, command: list[str]) -> None:
+    """A database that cannot be opened stops every command with a one-line reason, never a traceback."""
+    env = _env(
+        tmp_path,
+        REPOFOLIO_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}",
+        REPOFOLIO_GITHUB_OWNERS="octocat",
+        REPOFOLIO_GITHUB_API_URL="http://127.0.0.1:9",
+    )
+    result = _cli(*command, env=env)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "cannot use the database" in result.stderr
     assert "Traceback" not in result.stderr
