@@ -59,9 +59,7 @@ def language_page_key(
 def contributor_page_key(
     repository_id: int, first: Any, last: Any, after: Any, before: Any, field: str | None, direction: str | None
 ) -> tuple[Any, ...]:
-    order = queries.DEFAULT_CONTRIBUTOR_ORDER
-    if field is not None:
-        order = queries.Order(field=queries.ContributorOrderField(field), descending=direction == "DESC")
+    order = queries.Order.of(field, direction, queries.DEFAULT_CONTRIBUTOR_ORDER)
     return (repository_id, order, PageArgs.parse("contributors", first, last, after, before))
 
 

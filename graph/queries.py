@@ -34,6 +34,13 @@ class Order:
     field: Enum
     descending: bool
 
+    @classmethod
+    def of(cls, field: Enum | str | None, direction: str | None, default: "Order") -> "Order":
+        """The order an `orderBy` argument asks for (field and direction names), or `default` without one."""
+        if field is None:
+            return default
+        return cls(type(default.field)(getattr(field, "value", field)), descending=direction == "DESC")
+
 
 DEFAULT_REPOSITORY_ORDER = Order(RepositoryOrderField.PUSHED_AT, descending=True)
 DEFAULT_CONTRIBUTOR_ORDER = Order(ContributorOrderField.CONTRIBUTIONS, descending=True)

@@ -103,7 +103,7 @@ class ContributorOrder:
 def _order(value: Any, default: queries.Order) -> queries.Order:
     if value is None:
         return default
-    return queries.Order(field=value.field, descending=value.direction.value == "DESC")
+    return queries.Order.of(value.field, value.direction.value, default)
 
 
 def _descending(order: LanguageOrder | None) -> bool:
