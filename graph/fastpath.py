@@ -13,30 +13,34 @@ extensions (permissions and the like keep Strawberry's resolver):
   Python's and converting input objects and enums with Strawberry's own `convert_argument` (plain scalars
   need no conversion), with an `Info` only when the resolver asks for one or a conversion needs it.
 
-The values and errors are the same as Strawberry's: exceptions propagate to graphql-core as before.
-`ExecutionContext` below goes one step further for plain scalar attributes.
+The values and errors are the same as Strawberry's: exceptions propagate to graphql-core as before. Each
+plain resolver carries a `Plain` under the `PLAIN` attribute, which `graph.execution` plans with.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 import strawberry
-from graphql import (
-    GraphQLLeafType,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLResolveInfo,
-    GraphQLSchema,
-    Undefined,
-    is_leaf_type,
-)
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from graphql import GraphQLObjectType, GraphQLResolveInfo
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_argument
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
 PLAIN_SCALARS = (str, int, float, bool, strawberry.ID)
+PLAIN = "repofolio_plain"  # the attribute of a plain resolver that describes it
+
+
+@dataclass(frozen=True, slots=True)
+class Plain:
+    """What a plain resolver does, for `graph.execution` to do it without the per-call steps."""
+
+    attribute: str | None  # the attribute a plain read returns; None for a resolver call
+    needs_info: bool  # whether `call` needs the resolve info
+    is_async: bool  # whether `call` returns an awaitable
+    arguments: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # GraphQL's arguments as the call's
+    call: Callable[[Any, GraphQLResolveInfo | None, dict[str, Any]], Any] | None = None
 
 
 def _is_plain_scalar(annotation: Any) -> bool:
@@ -49,12 +53,13 @@ def _attribute(name: str) -> Callable[..., Any]:
     def resolve(source: Any, info: GraphQLResolveInfo) -> Any:
         return getattr(source, name)
 
+    setattr(resolve, PLAIN, Plain(name, needs_info=False, is_async=False))
     return resolve
 
 
 def _direct(field: StrawberryField, graphql_names: dict[str, str], schema: strawberry.Schema) -> Callable[..., Any]:
     """A direct call of the field's resolver: arguments renamed, input objects and enums converted as
-    Strawberry converts them (plain scalars need nothing), `Info` built only when something needs it."""
+    Strawberry converts them (plain scalars need nothing), `Info` built only when the resolver asks for one."""
     resolver = field.base_resolver
     assert resolver is not None
     info_class, config, scalars = schema.config.info_class, schema.config, schema.schema_converter.scalar_registry
@@ -66,27 +71,33 @@ def _direct(field: StrawberryField, graphql_names: dict[str, str], schema: straw
     converted = {graphql for graphql, argument in arguments.items() if not _is_plain_scalar(argument.type)}
     renamed = bool(converted) or any(graphql != python for graphql, python in names.items())
 
-    def resolve(source: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
-        strawberry_info = info_class(_raw_info=info, _field=field) if info_name or converted else None
-        if renamed:
-            kwargs = {
-                names[name]: (
-                    convert_argument(value, arguments[name].type, scalars, config, strawberry_info, path=(name,))
-                    if name in converted
-                    else value
-                )
-                for name, value in kwargs.items()
-            }
+    def python_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
+        # Our input types have no `from_input` hook, the one conversion step that would read an Info.
+        if not renamed:
+            return kwargs
+        return {
+            names[name]: (
+                convert_argument(value, arguments[name].type, scalars, config, None, path=(name,))
+                if name in converted
+                else value
+            )
+            for name, value in kwargs.items()
+        }
+
+    def call(source: Any, info: GraphQLResolveInfo | None, kwargs: dict[str, Any]) -> Any:
         if info_name is not None:
-            kwargs[info_name] = strawberry_info
+            kwargs = {**kwargs, info_name: info_class(_raw_info=info, _field=field)}  # type: ignore[arg-type]
         return func(source, **kwargs) if takes_self else func(**kwargs)
 
+    def resolve(source: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        return call(source, info, python_arguments(kwargs))
+
+    setattr(resolve, PLAIN, Plain(None, info_name is not None, resolver.is_async, python_arguments, call))
     return resolve
 
 
 def install(schema: strawberry.Schema) -> int:
-    """Swap in plain resolvers where they give the same answer, and note the plain scalar attributes for
-    `ExecutionContext`; returns how many resolvers changed."""
+    """Swap in plain resolvers where they give the same answer; returns how many resolvers changed."""
     converter = schema.config.name_converter
     changed = 0
     for graphql_type in schema._schema.type_map.values():
@@ -107,72 +118,4 @@ def install(schema: strawberry.Schema) -> int:
             if resolver.root_parameter is None and resolver.parent_parameter is None:
                 graphql_field.resolve = _direct(field, graphql_names, schema)
                 changed += 1
-    schema._schema.extensions = {**(schema._schema.extensions or {}), LEAVES: _leaves(schema._schema)}
     return changed
-
-
-# --- leaves: plain attributes of scalar type, answered without a resolve info -----------------------------
-
-LeafSpec = tuple[str, GraphQLLeafType, bool]  # (Python attribute, scalar or enum type, nullable)
-LEAVES = "repofolio.leaves"  # where `install` keeps them: the graphql-core schema's extensions
-
-
-def _leaves(schema: GraphQLSchema) -> dict[str, dict[str, LeafSpec]]:
-    """Per object type, its argument-less fields that are plain attributes of a scalar or enum type."""
-    found: dict[str, dict[str, LeafSpec]] = {}
-    for graphql_type in schema.type_map.values():
-        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
-            continue
-        for name, graphql_field in graphql_type.fields.items():
-            field = (graphql_field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            if not isinstance(field, StrawberryField) or field.extensions or field.base_resolver is not None:
-                continue
-            nullable = not isinstance(graphql_field.type, GraphQLNonNull)
-            leaf = graphql_field.type if nullable else graphql_field.type.of_type
-            if graphql_field.args or not is_leaf_type(leaf):
-                continue
-            found.setdefault(graphql_type.name, {})[name] = (field.python_name, cast(GraphQLLeafType, leaf), nullable)
-    return found
-
-
-class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context, with a short path for plain scalar attributes.
-
-    graphql-core executes every field the same way: a resolve info, argument values, the resolver, then
-    value completion through the type's wrappers. For a plain attribute of scalar type, all of that comes
-    to `coerce_output_value(getattr(source, name))`; this does exactly that when the value is a good one,
-    and hands anything else (null on a non-null field, an error, a failed coercion) to graphql-core's
-    own path, which reports it as it always has. Middleware, when present, sees every field as before.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        leaves = (self.schema.extensions or {}).get(LEAVES)
-        middleware = self.middleware_manager.middlewares if self.middleware_manager is not None else ()
-        self._leaves = leaves if leaves is not None and not middleware else {}
-
-    def execute_field(
-        self,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        field_details_list: Any,
-        path: Any,
-        position_context: Any,
-    ) -> Any:
-        fields = self._leaves.get(parent_type.name)
-        if fields is not None:
-            leaf = fields.get(field_details_list[0].node.name.value)
-            if leaf is not None:
-                attribute, leaf_type, nullable = leaf
-                try:
-                    value = getattr(source, attribute)
-                    if value is None:
-                        if nullable:
-                            return None
-                    elif not isinstance(value, Exception):
-                        coerced = leaf_type.coerce_output_value(value)
-                        if coerced is not None and coerced is not Undefined:
-                            return coerced
-                except Exception:  # noqa: BLE001, S110 - graphql-core's path below reports it
-                    pass
-        return super().execute_field(parent_type, source, field_details_list, path, position_context)

@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext, Info
 
 from db.models import showcase_key
-from graph import fastpath, queries
+from graph import execution, fastpath, queries
 from graph.context import Context
 from graph.ids import parse_own_id
 from graph.mutations import Mutation
@@ -227,7 +227,7 @@ def create_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
         mutation=Mutation,
         extensions=extensions or [],
         config=schema_config(),
-        execution_context_class=fastpath.ExecutionContext,
+        execution_context_class=execution.ExecutionContext,
     )
     fastpath.install(schema)
     return schema

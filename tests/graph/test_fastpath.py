@@ -2,7 +2,7 @@ from typing import Any
 
 import strawberry
 
-from graph import fastpath
+from graph import execution, fastpath
 
 
 @strawberry.type
@@ -25,7 +25,7 @@ class Query:
 
 
 def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
-    fast = strawberry.Schema(query=Query, execution_context_class=fastpath.ExecutionContext)
+    fast = strawberry.Schema(query=Query, execution_context_class=execution.ExecutionContext)
     fastpath.install(fast)
     return strawberry.Schema(query=Query), fast
 
