@@ -11,8 +11,7 @@ from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from graphql import GraphQLError
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Select, and_, case, func, inspect, literal, select
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 T = TypeVar("T")
@@ -102,11 +101,19 @@ def paginate(
     so totals are right for every page. Parents with no rows at all yield nothing.
     """
     key = (parent if parent is not None else literal(0)).label("parent_key")
-    ranked = base.add_columns(
-        key,
-        func.row_number().over(partition_by=key if parent is not None else None, order_by=order_by).label("rn"),
-        *extra,
-    ).subquery("ranked")
+    (identity,) = inspect(entity).primary_key
+    # The window sorts narrow rows (the entity's key, not its columns); the entity joins the page outside it.
+    ranked = (
+        base.with_only_columns(
+            identity.label("entity_id"),
+            key,
+            func.row_number().over(partition_by=key if parent is not None else None, order_by=order_by).label("rn"),
+            *extra,
+            maintain_column_froms=True,
+        )
+        .order_by(None)
+        .subquery("ranked")
+    )
     totals = (
         base.with_only_columns(
             key,
@@ -127,10 +134,13 @@ def paginate(
     window = [rn > page.after, rn < upper]
     if page.last is not None:
         window.append(rn >= upper - page.last)
-    row = aliased(entity, ranked)
     return (
-        select(totals.c.parent_key, cnt, totals.c.size, row, *(ranked.c[c.key] for c in extra), rn)
-        .select_from(totals.outerjoin(ranked, and_(ranked.c.parent_key == totals.c.parent_key, *window)))
+        select(totals.c.parent_key, cnt, totals.c.size, entity, *(ranked.c[c.key] for c in extra), rn)
+        .select_from(
+            totals.outerjoin(ranked, and_(ranked.c.parent_key == totals.c.parent_key, *window)).outerjoin(
+                entity, identity == ranked.c.entity_id
+            )
+        )
         .order_by(totals.c.parent_key, rn)
     )
 
