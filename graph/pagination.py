@@ -93,12 +93,14 @@ def paginate(
     page: PageArgs,
     size: ColumnElement[Any] | None = None,
     extra: Sequence[KeyedColumnElement[Any]] = (),
+    keys_only: bool = False,
 ) -> Select[Any]:
     """Build one statement that pages `base` (which selects `entity`) per `parent` value.
 
     Rows come back as (parent key, count, size total, entity | None, *extra, position), ordered by
     parent and position; a parent with rows but none on this page yields one row with entity None,
-    so totals are right for every page. Parents with no rows at all yield nothing.
+    so totals are right for every page. Parents with no rows at all yield nothing. With `keys_only`, the
+    entity's primary key stands in its place (for entities that repeat across parents: load each once).
     """
     key = (parent if parent is not None else literal(0)).label("parent_key")
     (identity,) = inspect(entity).primary_key
@@ -134,13 +136,13 @@ def paginate(
     window = [rn > page.after, rn < upper]
     if page.last is not None:
         window.append(rn >= upper - page.last)
+    paged = totals.outerjoin(ranked, and_(ranked.c.parent_key == totals.c.parent_key, *window))
+    if not keys_only:
+        paged = paged.outerjoin(entity, identity == ranked.c.entity_id)
+    row = ranked.c.entity_id if keys_only else entity
     return (
-        select(totals.c.parent_key, cnt, totals.c.size, entity, *(ranked.c[c.key] for c in extra), rn)
-        .select_from(
-            totals.outerjoin(ranked, and_(ranked.c.parent_key == totals.c.parent_key, *window)).outerjoin(
-                entity, identity == ranked.c.entity_id
-            )
-        )
+        select(totals.c.parent_key, cnt, totals.c.size, row, *(ranked.c[c.key] for c in extra), rn)
+        .select_from(paged)
         .order_by(totals.c.parent_key, rn)
     )
 

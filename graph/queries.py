@@ -226,14 +226,24 @@ def _contributor_pages_statement(order: Order, page: PageArgs) -> Any:
         page=page,
         size=link.contributions,
         extra=[link.contributions.label("link_contributions")],
+        keys_only=True,
     )
 
 
 async def contributor_pages(
     session: AsyncSession, repository_ids: Sequence[int], order: Order, page: PageArgs
 ) -> dict[Hashable, Page[tuple[Contributor, int]]]:
+    """Contributor pages per repository: the pages hold ids, then each contributor loads once (the same few
+    people contribute to many repositories)."""
     stmt = _contributor_pages_statement(order, page)
-    return collect((await session.execute(stmt, _with_parents(repository_ids))).all(), page, n_extra=1)
+    pages = collect((await session.execute(stmt, _with_parents(repository_ids))).all(), page, n_extra=1)
+    ids = {contributor_id for found in pages.values() for (contributor_id, _), _ in found.items}
+    rows = (await session.scalars(select(Contributor).where(Contributor.id.in_(ids)))).all() if ids else ()
+    by_id = {row.id: row for row in rows}
+    for found in pages.values():
+        # an id without its row: the contributor went in a sync between the two statements
+        found.items = [((by_id[i], n), position) for (i, n), position in found.items if i in by_id]
+    return pages
 
 
 async def contributed_repository_pages(

@@ -34,7 +34,7 @@ async def _count_statements(
 async def test_portfolio_query_issues_the_same_statement_count_at_3_and_100_repositories(
     schema: strawberry.Schema, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], repos: int
 ) -> None:
-    """user + repositories + primary languages + languages + contributors: 5 statements, whatever N."""
+    """user + repositories + primary languages + languages + contributor pages + their contributors: 6, whatever N."""
     statements, returned = await _count_statements(schema, engine, sessionmaker, repos)
     assert returned == repos
-    assert statements == 5
+    assert statements == 6
