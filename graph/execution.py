@@ -22,12 +22,17 @@ from typing import Any
 
 from graphql import (
     GraphQLAbstractType,
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLString,
     OperationType,
     TypeNameMetaFieldDef,
     Undefined,
@@ -37,6 +42,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from graph.fastpath import PLAIN, Plain
 
@@ -59,9 +65,11 @@ class _Field:
         "definition",
         "details",
         "info",
+        "exact",
         "leaf",
         "name",
         "nodes",
+        "nullable",
         "parent",
     )
 
@@ -77,6 +85,8 @@ class _Field:
         self.args: dict[str, Any] = {}
         self.info = False  # whether the call, type resolution or is_type_of needs a resolve info
         self.leaf = False  # a scalar or enum (or a list of them): nothing below it needs its path
+        self.exact: type | None = None  # an attribute whose values of exactly this type are their own output
+        self.nullable = True
         self.complete: Complete | None = None  # None: graphql-core's path only
 
 
@@ -126,9 +136,20 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _object(self, object_type: GraphQLObjectType, field: _Field, source: Any, path: Path) -> dict[str, Any]:
         plan = self._plans.get((id(field.details), object_type.name)) or self._plan(object_type, field)
         run, typename = self._run, object_type.name
-        return {
-            child.name: run(child, source, None if child.leaf else Path(path, child.name, typename)) for child in plan
-        }  # type: ignore[arg-type]
+        result: dict[str, Any] = {}
+        for child in plan:
+            exact = child.exact
+            if exact is not None:  # most fields of a page: a str, int or bool attribute, read in place
+                value = getattr(source, child.attribute)  # type: ignore[arg-type]
+                kind = type(value)
+                if kind is exact and (kind is not int or _MIN_INT <= value <= _MAX_INT):
+                    result[child.name] = value
+                    continue
+                if value is None and child.nullable:
+                    result[child.name] = None
+                    continue
+            result[child.name] = run(child, source, None if child.leaf else Path(path, child.name, typename))  # type: ignore[arg-type]
+        return result
 
     # --- compiling -------------------------------------------------------------------------------------------
 
@@ -167,8 +188,11 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         while isinstance(named, GraphQLNonNull | GraphQLList):
             named = named.of_type
         field.attribute, field.call = plain.attribute, plain.call
-        field.info = plain.needs_info or is_abstract_type(named) or getattr(named, "is_type_of", None) is not None
+        field.info = plain.needs_info or is_abstract_type(named) or _checks_type_with_info(named)
         field.leaf = is_leaf_type(named) and not field.info
+        field.nullable = not isinstance(definition.type, GraphQLNonNull)
+        if field.call is None:
+            field.exact = _EXACT.get(named)  # type: ignore[call-overload]
         field.complete = self._completion(definition.type, field)
         return field
 
@@ -242,6 +266,20 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return found
 
         return runtime_type
+
+
+# Built-in scalars whose output is the value itself when it has exactly this Python type (Int: in 32 bits).
+_EXACT: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool, GraphQLInt: int}
+_MIN_INT, _MAX_INT = -(2**31), 2**31 - 1
+
+
+def _checks_type_with_info(named: Any) -> bool:
+    """Whether completing an object of this type calls an `is_type_of` that may read the resolve info:
+    Strawberry's own check (for types with interfaces) does not, a type's `is_type_of` classmethod may."""
+    if getattr(named, "is_type_of", None) is None:
+        return False
+    definition = (named.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    return definition is None or getattr(definition, "is_type_of", None) is not None
 
 
 def _typename(name: str) -> Callable[..., str]:
