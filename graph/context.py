@@ -30,6 +30,8 @@ class Context(BaseContext):
         # Only the admin sees hidden repositories; everyone else gets the public view.
         self.include_hidden = access is AdminAccess.ADMIN
         self._loaders: Loaders | None = None
+        # Graph objects built in this request, by (type, id): the pages that repeat them share one.
+        self.nodes: dict[Any, Any] = {}
 
     @property
     def loaders(self) -> Loaders:

@@ -46,6 +46,7 @@ class PageArgs:
     before: int | None = None
 
     @classmethod
+    @lru_cache(maxsize=1_024)  # every repository of a page parses the same arguments; errors are not cached
     def parse(
         cls,
         connection: str,

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -347,7 +348,12 @@ class Language(Node):
 
     @classmethod
     def of(cls, row: models.Language) -> Language:
-        return cls(id=strawberry.ID(own_id("Language", row.name)), color=row.color, name=row.name)
+        return _language(row.name, row.color)
+
+
+@lru_cache(maxsize=4_096)  # a value: pages repeat the same few languages on every repository
+def _language(name: str, color: str | None) -> Language:
+    return Language(id=strawberry.ID(own_id("Language", name)), color=color, name=name)
 
 
 @strawberry.type(description="A language's share of a repository.")
@@ -378,6 +384,11 @@ class LanguageConnection:
 @strawberry.type(description="A topic repositories are tagged with.")
 class Topic(Node):
     name: str = strawberry.field(description="The topic's name, e.g. graphql.")
+
+
+@lru_cache(maxsize=4_096)  # a value, like `_language`
+def topic_named(name: str) -> Topic:
+    return Topic(id=strawberry.ID(own_id("Topic", name)), name=name)
 
 
 @strawberry.type(description="A topic as applied to one repository.")
@@ -540,7 +551,7 @@ class Repository(Node, UniformResourceLocatable):
                     id=strawberry.ID(own_id("RepositoryTopic", f"{self._row.id}:{name}")),
                     resource_path=f"/topics/{name}",
                     url=f"{base}/topics/{name}",
-                    topic=Topic(id=strawberry.ID(own_id("Topic", name)), name=name),
+                    topic=topic_named(name),
                 ),
                 position,
             )
@@ -603,8 +614,8 @@ class Repository(Node, UniformResourceLocatable):
         field = order_by.field.value if order_by is not None else None
         direction = order_by.direction.value if order_by is not None else None
         key = contributor_page_key(self._row.id, first, last, after, before, field, direction)
-        loader = info.context.loaders.contributors_by_repository_id
-        return resolved(loader, key, RepositoryContributorConnection.of)  # type: ignore[no-any-return]
+        loader, nodes = info.context.loaders.contributors_by_repository_id, info.context.nodes
+        return resolved(loader, key, lambda page: RepositoryContributorConnection.of(page, nodes))  # type: ignore[no-any-return]
 
 
 @strawberry.type(description="An edge to a repository.")
@@ -720,12 +731,20 @@ class RepositoryContributorConnection:
     total_count: int = strawberry.field(description="How many contributors the repository has.")
 
     @classmethod
-    def of(cls, page: Page[tuple[models.Contributor, int]]) -> RepositoryContributorConnection:
+    def of(cls, page: Page[tuple[models.Contributor, int]], nodes: dict[Any, Any]) -> RepositoryContributorConnection:
+        """`nodes`: the request's Contributor objects by id, for the people who appear on many pages."""
+
+        def node(row: models.Contributor) -> Contributor:
+            found = nodes.get((Contributor, row.id))
+            if found is None:
+                found = nodes[(Contributor, row.id)] = Contributor.of(row)
+            return found  # type: ignore[no-any-return]
+
         return cls(
             **connection(
                 page,
                 lambda item, cursor: RepositoryContributorEdge(
-                    cursor=cursor, node=Contributor.of(item[0]), contributions=item[1]
+                    cursor=cursor, node=node(item[0]), contributions=item[1]
                 ),
             ),
             total_contributions=page.total_size,
