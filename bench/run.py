@@ -1,9 +1,11 @@
 """Run the whole benchmark: `python -m bench [--quick]` from the repository root.
 
 For each size (repositories of one user): a SQLite file from graph.demo's generator; repofolio with the
-response cache off (cold) and on (warm), each in its own uvicorn process, measured for the portfolio, a
-single repository and the top languages at concurrency 1 and 32; the floor (bench/floor.py) for the
-portfolio; the live-GitHub "before" (bench/github.py). Load comes from a separate process (bench/load.py).
+response cache off (cold) and on (warm) and the floor (bench/floor.py), each in its own uvicorn process and
+all running side by side; repofolio measured for the portfolio, a single repository and the top languages,
+the floor for the portfolio, at concurrency 1 and 32, each measurement split into rounds taken in turn and
+reported as the median of its rounds; then the live-GitHub "before" (bench/github.py). Load comes from a
+separate process (bench/load.py).
 Writes bench/results.json, bench/results.md and bench/results.png, and prints the table and the targets.
 """
 
@@ -11,6 +13,7 @@ import argparse
 import contextlib
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -146,22 +149,31 @@ def measure_size(size: int, workdir: Path, options: argparse.Namespace) -> list[
             flush=True,
         )
 
-    expected = None
-    for server_name, cache in (("cold", "off"), ("warm", "on")):
-        with server("repofolio", db, "--cache", cache) as url:
-            expected = answer(url, portfolio)
-            for query in documents:
-                answer(url, query)
-                sql = statements_per_request(url, query)
-                for concurrency in CONCURRENCY:
-                    record(server_name, query, concurrency, load(url, query, concurrency, **_budget(options)), sql)
-
-    with server("floor", db) as url:
-        if answer(url, portfolio) != expected:
-            raise RuntimeError(f"the floor's portfolio differs from repofolio's at {size} repositories")
-        sql = statements_per_request(url, portfolio)
-        for concurrency in CONCURRENCY:
-            record("floor", portfolio, concurrency, load(url, portfolio, concurrency, **_budget(options)), sql)
+    with contextlib.ExitStack() as stack:
+        urls = {
+            "cold": stack.enter_context(server("repofolio", db, "--cache", "off")),
+            "warm": stack.enter_context(server("repofolio", db, "--cache", "on")),
+            "floor": stack.enter_context(server("floor", db)),
+        }
+        expected = answer(urls["cold"], portfolio)
+        if answer(urls["floor"], portfolio) != expected or answer(urls["warm"], portfolio) != expected:
+            raise RuntimeError(f"the servers' portfolios differ at {size} repositories")
+        plan = [
+            (name, query, concurrency)
+            for name in ("floor", "cold", "warm")
+            for query in (documents if name != "floor" else [portfolio])
+            for concurrency in CONCURRENCY
+        ]
+        sql = {(name, query.name): statements_per_request(urls[name], query) for name, query, _ in plan}
+        # Every measurement in turn, round after round, and each figure the median of its rounds: a shared
+        # machine's slow spells then fall on every server alike instead of on whichever ran at the time.
+        rounds: dict[tuple[str, str, int], list[dict[str, Any]]] = {(n, q.name, c): [] for n, q, c in plan}
+        budget = {"requests": options.requests, "seconds": options.seconds / options.rounds}
+        for _ in range(options.rounds):
+            for name, query, concurrency in plan:
+                rounds[(name, query.name, concurrency)].append(load(urls[name], query, concurrency, **budget))
+        for name, query, concurrency in plan:
+            record(name, query, concurrency, _median(rounds[(name, query.name, concurrency)]), sql[(name, query.name)])
 
     with fake_github(size, options.github_latency) as url:
         args = (url, data.viewer, str(options.github_builds), str(options.github_concurrency))
@@ -170,8 +182,17 @@ def measure_size(size: int, workdir: Path, options: argparse.Namespace) -> list[
     return rows
 
 
-def _budget(options: argparse.Namespace) -> dict[str, Any]:
-    return {"requests": options.requests, "seconds": options.seconds}
+def _median(figures: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per figure, the median over rounds (requests and seconds: the totals)."""
+    merged = dict(figures[0])
+    for key, value in figures[0].items():
+        if isinstance(value, float):
+            merged[key] = statistics.median(figure[key] for figure in figures)
+    merged["requests"] = sum(figure["requests"] for figure in figures)
+    merged["seconds"] = sum(figure["seconds"] for figure in figures)
+    merged["failures"] = sum(figure["failures"] for figure in figures)
+    merged["rounds"] = len(figures)
+    return merged
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer sizes, 1 s per measurement (about a minute)")
     parser.add_argument("--sizes", help="comma-separated repository counts (default 30,100,300,3000)")
     parser.add_argument("--seconds", type=float, help="longest measurement, in seconds (default 3; quick 1)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds the measurement is split into (median)")
     parser.add_argument("--requests", type=int, default=20_000, help="most requests per measurement")
     parser.add_argument("--github-latency", type=float, default=0.05, help="the fake GitHub's round trip (s)")
     parser.add_argument("--github-concurrency", type=int, default=10, help="GitHub requests in flight at once")
@@ -205,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         "cores": os.cpu_count(),
         "python": sys.version.split()[0],
         "seconds_per_measurement": options.seconds,
+        "rounds": options.rounds,
         "github_latency_ms": options.github_latency * 1000,
         "github_concurrency": options.github_concurrency,
         "command": "python -m bench" + (" --quick" if options.quick else ""),
