@@ -5,7 +5,7 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.bookkeeping import Meta
-from db.engine import create_engine, create_schema
+from db.engine import create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
 
 GRAPH_TABLES = {"repository", "language", "contributor", "repository_language", "repository_contributor"}
@@ -42,3 +42,16 @@ async def test_processes_starting_at_once_on_a_new_database_all_succeed(
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+@pytest.mark.parametrize("db_settings", ["sqlite"], indirect=True)
+async def test_a_session_closed_mid_write_leaves_nothing_behind(engine: AsyncEngine) -> None:
+    """A session that wrote and closed without committing (the pool does not roll back again on SQLite)
+    leaves no row and no open transaction: the next sessions, on every pooled connection, read and write."""
+    sessionmaker = create_sessionmaker(engine)
+    async with sessionmaker() as session:
+        await session.execute(text("UPDATE meta SET value = value + 100"))
+    async with sessionmaker() as first, sessionmaker() as second:
+        assert await first.scalar(select(Meta.value)) == await second.scalar(select(Meta.value)) < 100
+        await second.execute(text("UPDATE meta SET value = value + 1"))
+        await second.commit()
