@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import strawberry
@@ -39,6 +40,8 @@ from graph.types import (
     connection,
     owner_of,
 )
+
+MAX_NODE_IDS = 100  # as GitHub's nodes(ids:)
 
 
 def not_found(message: str) -> GraphQLError:
@@ -83,9 +86,17 @@ class Query:
             raise not_found(f"Could not resolve to a node with the global id of '{id}'.")
         return found
 
-    @strawberry.field(description="Objects by their global ids, in order; null where an id resolves to nothing.")
+    @strawberry.field(
+        description="Objects by their global ids, at most 100, in order; null where one resolves to nothing."
+    )
     async def nodes(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
-        return [await _node(info, node_id) for node_id in ids]
+        if len(ids) > MAX_NODE_IDS:
+            raise GraphQLError(
+                f"`nodes` takes at most {MAX_NODE_IDS} ids; this query gives {len(ids):,}.",
+                extensions={"code": "BAD_USER_INPUT"},
+            )
+        # Together, so each DataLoader answers all of them in one statement.
+        return list(await asyncio.gather(*(_node(info, node_id) for node_id in ids)))
 
     @strawberry.field(description="An organization by login.")
     async def organization(self, info: Info[Context, None], login: str) -> Organization | None:

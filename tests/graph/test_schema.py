@@ -455,6 +455,15 @@ async def test_node_ids_round_trip_to_the_type_they_were_issued_for(execute: Exe
     assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
+async def test_nodes_takes_at_most_100_ids_as_github_does(execute: Execute) -> None:
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    assert (await ok(execute, query, {"ids": ["nope"] * 100}))["nodes"] == [None] * 100
+    refused = await execute(query, {"ids": ["nope"] * 101})
+    assert refused["data"] is None
+    assert refused["errors"][0]["message"] == "`nodes` takes at most 100 ids; this query gives 101."
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
 async def test_hidden_repositories_vanish_from_every_public_listing_count_and_lookup(
     execute: Execute, demo_db: async_sessionmaker[AsyncSession], expected: Expected
 ) -> None:
