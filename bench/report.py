@@ -116,9 +116,9 @@ def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     portfolio = [row for row in _sorted(rows) if row["query"] == "portfolio"]
     others = [row for row in _sorted(rows) if row["query"] != "portfolio"]
     parts = [
-        f"Measured with `{meta['command']}` on {meta['cores']} cores (Python {meta['python']}); up to "
-        f"{meta['seconds_per_measurement']:g} s per measurement in {meta.get('rounds', 1)} rounds taken in turn "
-        "across the servers, each figure the median of its rounds; live GitHub = the fake GitHub at "
+        f"Measured with `{meta['command']}` on {meta['cores']} cores (Python {meta['python']}); each "
+        f"measurement {meta['rounds']} rounds of up to {meta['seconds_per_round']:g} s, taken in turn across the "
+        "servers running side by side, each figure the median of its rounds; live GitHub = the fake GitHub at "
         f"{meta['github_latency_ms']:g} ms a request, {meta['github_concurrency']} in flight.",
         "",
         "Portfolio query (issue 2), ×floor = req/s over the floor's at the same size and concurrency:",

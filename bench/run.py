@@ -3,7 +3,7 @@
 For each size (repositories of one user): a SQLite file from graph.demo's generator; repofolio with the
 response cache off (cold) and on (warm) and the floor (bench/floor.py), each in its own uvicorn process and
 all running side by side; repofolio measured for the portfolio, a single repository and the top languages,
-the floor for the portfolio, at concurrency 1 and 32, each measurement split into rounds taken in turn and
+the floor for the portfolio, at concurrency 1 and 32, each measurement taken in rounds, in turn, and
 reported as the median of its rounds; then the live-GitHub "before" (bench/github.py). Load comes from a
 separate process (bench/load.py).
 Writes bench/results.json, bench/results.md and bench/results.png, and prints the table and the targets.
@@ -168,7 +168,7 @@ def measure_size(size: int, workdir: Path, options: argparse.Namespace) -> list[
         # Every measurement in turn, round after round, and each figure the median of its rounds: a shared
         # machine's slow spells then fall on every server alike instead of on whichever ran at the time.
         rounds: dict[tuple[str, str, int], list[dict[str, Any]]] = {(n, q.name, c): [] for n, q, c in plan}
-        budget = {"requests": options.requests, "seconds": options.seconds / options.rounds}
+        budget = {"requests": options.requests, "seconds": options.seconds}
         for _ in range(options.rounds):
             for name, query, concurrency in plan:
                 rounds[(name, query.name, concurrency)].append(load(urls[name], query, concurrency, **budget))
@@ -199,8 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer sizes, 1 s per measurement (about a minute)")
     parser.add_argument("--sizes", help="comma-separated repository counts (default 30,100,300,3000)")
-    parser.add_argument("--seconds", type=float, help="longest measurement, in seconds (default 3; quick 1)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds the measurement is split into (median)")
+    parser.add_argument("--seconds", type=float, help="longest round of a measurement, in seconds (default 2; quick 1)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per measurement, taken in turn (median)")
     parser.add_argument("--requests", type=int, default=20_000, help="most requests per measurement")
     parser.add_argument("--github-latency", type=float, default=0.05, help="the fake GitHub's round trip (s)")
     parser.add_argument("--github-concurrency", type=int, default=10, help="GitHub requests in flight at once")
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         return _write_report(saved["rows"], saved["meta"], options)
     default_sizes = "30,100,300" if options.quick else "30,100,300,3000"
     sizes = [int(size) for size in (options.sizes or default_sizes).split(",")]
-    options.seconds = options.seconds or (1.0 if options.quick else 3.0)
+    options.seconds = options.seconds or (1.0 if options.quick else 2.0)
     options.github_builds = options.github_builds or (1 if options.quick else 3)
 
     started = time.monotonic()
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "cores": os.cpu_count(),
         "python": sys.version.split()[0],
-        "seconds_per_measurement": options.seconds,
+        "seconds_per_round": options.seconds,
         "rounds": options.rounds,
         "github_latency_ms": options.github_latency * 1000,
         "github_concurrency": options.github_concurrency,
