@@ -173,7 +173,14 @@ def measure_size(size: int, workdir: Path, options: argparse.Namespace) -> list[
             for name, query, concurrency in plan:
                 rounds[(name, query.name, concurrency)].append(load(urls[name], query, concurrency, **budget))
         for name, query, concurrency in plan:
-            record(name, query, concurrency, _median(rounds[(name, query.name, concurrency)]), sql[(name, query.name)])
+            figures = _median(rounds[(name, query.name, concurrency)])
+            if concurrency != CONCURRENCY[0]:
+                # Each round's pair ran back to back, on the same machine state: their ratio, not the ratio of
+                # two medians, is what compares the concurrencies.
+                low, high = rounds[(name, query.name, CONCURRENCY[0])], rounds[(name, query.name, concurrency)]
+                pairs = zip(low, high, strict=True)
+                figures["vs_c1"] = statistics.median(b["rps"] / a["rps"] for a, b in pairs)
+            record(name, query, concurrency, figures, sql[(name, query.name)])
 
     with fake_github(size, options.github_latency) as url:
         args = (url, data.viewer, str(options.github_builds), str(options.github_concurrency))
@@ -199,8 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer sizes, 1 s per measurement (about a minute)")
     parser.add_argument("--sizes", help="comma-separated repository counts (default 30,100,300,3000)")
-    parser.add_argument("--seconds", type=float, help="longest round of a measurement, in seconds (default 2; quick 1)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per measurement, taken in turn (median)")
+    parser.add_argument("--seconds", type=float, help="longest round, in seconds (default 1.5; quick 1)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per measurement, taken in turn (median)")
     parser.add_argument("--requests", type=int, default=20_000, help="most requests per measurement")
     parser.add_argument("--github-latency", type=float, default=0.05, help="the fake GitHub's round trip (s)")
     parser.add_argument("--github-concurrency", type=int, default=10, help="GitHub requests in flight at once")
@@ -214,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         return _write_report(saved["rows"], saved["meta"], options)
     default_sizes = "30,100,300" if options.quick else "30,100,300,3000"
     sizes = [int(size) for size in (options.sizes or default_sizes).split(",")]
-    options.seconds = options.seconds or (1.0 if options.quick else 2.0)
+    options.seconds = options.seconds or (1.0 if options.quick else 1.5)
     options.github_builds = options.github_builds or (1 if options.quick else 3)
 
     started = time.monotonic()

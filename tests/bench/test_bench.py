@@ -81,3 +81,13 @@ def test_the_report_judges_every_target() -> None:
         },
     )
     assert "| 300 | repofolio warm | 32 | 900.0 | 2.25× |" in text
+
+
+def test_concurrency_is_judged_on_rounds_run_back_to_back() -> None:
+    """c=32 against c=1 is decided by the median ratio of paired rounds, not by two separate medians."""
+    single = _row(100, "cold", "portfolio", 1, 30.0, 5)
+    paired_higher = _row(100, "cold", "portfolio", 32, 29.0, 5) | {"vs_c1": 1.04}
+    assert targets([single, paired_higher])[0].endswith("**met**")
+    paired_lower = _row(100, "cold", "portfolio", 32, 31.0, 5) | {"vs_c1": 0.95}
+    verdict = targets([single, paired_lower])[0]
+    assert verdict.endswith("(31.0 against 30.0 req/s, paired ratio 0.95)") and "**not met**" in verdict
