@@ -277,12 +277,11 @@ def _contribution_totals(include_hidden: bool) -> Any:
     )
 
 
-async def all_contributors_page(
-    session: AsyncSession, include_hidden: bool, order: Order, page: PageArgs
-) -> Page[tuple[Contributor, int]]:
+@lru_cache(maxsize=STATEMENT_CACHE)
+def _all_contributors_statement(include_hidden: bool, order: Order, page: PageArgs) -> Any:
     totals = _contribution_totals(include_hidden)
     base = select(Contributor).join(totals, totals.c.contributor_id == Contributor.id)
-    stmt = paginate(
+    return paginate(
         Contributor,
         base,
         parent=None,
@@ -290,6 +289,12 @@ async def all_contributors_page(
         page=page,
         extra=[totals.c.total.label("total_contributions")],
     )
+
+
+async def all_contributors_page(
+    session: AsyncSession, include_hidden: bool, order: Order, page: PageArgs
+) -> Page[tuple[Contributor, int]]:
+    stmt = _all_contributors_statement(include_hidden, order, page)
     return collect((await session.execute(stmt)).all(), page, n_extra=1).get(0) or Page.empty()
 
 
@@ -303,9 +308,8 @@ async def contribution_totals(
     return {contributor_id: int(total) for contributor_id, total in rows.all()}
 
 
-async def language_stats_page(
-    session: AsyncSession, include_forks: bool, include_hidden: bool, descending: bool, page: PageArgs
-) -> Page[tuple[Language, int, int]]:
+@lru_cache(maxsize=STATEMENT_CACHE)
+def _language_stats_statement(include_forks: bool, include_hidden: bool, descending: bool, page: PageArgs) -> Any:
     link = RepositoryLanguage
     conditions = [visible_repository(include_hidden)]
     if not include_forks:
@@ -322,7 +326,7 @@ async def language_stats_page(
         .subquery("language_stats")
     )
     base = select(Language).join(stats, stats.c.language_id == Language.id)
-    stmt = paginate(
+    return paginate(
         Language,
         base,
         parent=None,
@@ -331,4 +335,10 @@ async def language_stats_page(
         size=stats.c.size,
         extra=[stats.c.size.label("stat_size"), stats.c.repositories.label("stat_repositories")],
     )
+
+
+async def language_stats_page(
+    session: AsyncSession, include_forks: bool, include_hidden: bool, descending: bool, page: PageArgs
+) -> Page[tuple[Language, int, int]]:
+    stmt = _language_stats_statement(include_forks, include_hidden, descending, page)
     return collect((await session.execute(stmt)).all(), page, n_extra=2).get(0) or Page.empty()
