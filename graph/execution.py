@@ -71,6 +71,7 @@ class _Field:
         "nodes",
         "nullable",
         "parent",
+        "plans",
     )
 
     def __init__(self, parent: GraphQLObjectType, details: Any, definition: GraphQLField | None) -> None:
@@ -88,6 +89,7 @@ class _Field:
         self.exact: type | None = None  # an attribute whose values of exactly this type are their own output
         self.nullable = True
         self.complete: Complete | None = None  # None: graphql-core's path only
+        self.plans: dict[GraphQLObjectType, list[_Field]] = {}  # its selection, per object type it completes as
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -98,7 +100,6 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         middleware = self.middleware_manager.middlewares if self.middleware_manager is not None else ()
         self._planned = not middleware and self.operation.operation == OperationType.QUERY
         self._fields: dict[int, _Field] = {}
-        self._plans: dict[tuple[int, str], list[_Field]] = {}
 
     def execute_field(
         self,
@@ -134,21 +135,24 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return complete(value, path, info)
 
     def _object(self, object_type: GraphQLObjectType, field: _Field, source: Any, path: Path) -> dict[str, Any]:
-        plan = self._plans.get((id(field.details), object_type.name)) or self._plan(object_type, field)
+        plan = field.plans.get(object_type) or self._plan(object_type, field)
         run, typename = self._run, object_type.name
         result: dict[str, Any] = {}
         for child in plan:
-            exact = child.exact
-            if exact is not None:  # most fields of a page: a str, int or bool attribute, read in place
+            complete = child.complete
+            if complete is None:
+                raise _Bail
+            if child.call is None and not child.info:  # an attribute: most fields of a page
                 value = getattr(source, child.attribute)  # type: ignore[arg-type]
                 kind = type(value)
-                if kind is exact and (kind is not int or _MIN_INT <= value <= _MAX_INT):
-                    result[child.name] = value
-                    continue
-                if value is None and child.nullable:
+                if kind is child.exact and (kind is not int or _MIN_INT <= value <= _MAX_INT):
+                    result[child.name] = value  # a str, int or bool: its own output
+                elif value is None and child.nullable:
                     result[child.name] = None
-                    continue
-            result[child.name] = run(child, source, None if child.leaf else Path(path, child.name, typename))  # type: ignore[arg-type]
+                else:
+                    result[child.name] = complete(value, None if child.leaf else Path(path, child.name, typename), None)  # type: ignore[arg-type]
+                continue
+            result[child.name] = run(child, source, Path(path, child.name, typename))
         return result
 
     # --- compiling -------------------------------------------------------------------------------------------
@@ -158,7 +162,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if deferred:
             raise _Bail
         plan = [self._fields.get(id(details)) or self._compile(object_type, details) for details in grouped.values()]
-        self._plans[(id(field.details), object_type.name)] = plan
+        field.plans[object_type] = plan
         return plan
 
     def _compile(self, parent_type: GraphQLObjectType, details: Any) -> _Field:
