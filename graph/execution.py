@@ -118,6 +118,16 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     field.complete = None
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
+    def build_response(self, data: dict[str, Any] | None) -> Any:
+        # Compiled fields refer to this context through their completions, and so to the whole request's
+        # objects: unlinked here, the request is freed by reference counting when it ends instead of waiting,
+        # whole, for the cycle collector.
+        for field in self._fields.values():
+            field.complete = None
+            field.plans.clear()
+        self._fields.clear()
+        return super().build_response(data)
+
     # --- running ---------------------------------------------------------------------------------------------
 
     def _run(self, field: _Field, source: Any, path: Path) -> Any:
