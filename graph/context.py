@@ -33,6 +33,15 @@ class Context(BaseContext):
         # Graph objects built in this request, by (type, id): the pages that repeat them share one.
         self.nodes: dict[Any, Any] = {}
 
+    def release(self) -> None:
+        """Drop what this request loaded, once its answer is built. Strawberry's DataLoaders hold reference
+        cycles, so their caches would otherwise keep every row of the request alive until the cycle
+        collector runs (at 100 repositories: 13 collections in 60 requests, ~2 ms a request, down to 1)."""
+        if self._loaders is not None:
+            self._loaders.clear()
+            self._loaders = None
+        self.nodes.clear()
+
     @property
     def loaders(self) -> Loaders:
         # Built on first use: a request answered from the response cache never needs them.

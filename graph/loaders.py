@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
@@ -35,6 +35,10 @@ class Loaders:
     languages_by_repository_id: DataLoader[tuple[Any, ...], Page[tuple[Language, int]]]
     contributors_by_repository_id: DataLoader[tuple[Any, ...], Page[tuple[Contributor, int]]]
     repositories_by_contributor_id: DataLoader[tuple[Any, ...], Page[tuple[Repository, int]]]
+
+    def clear(self) -> None:
+        for field in fields(self):
+            getattr(self, field.name).clear_all()
 
 
 def create_loaders(sessionmaker: async_sessionmaker[AsyncSession], *, include_hidden: bool = False) -> Loaders:

@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext, Info
+from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from db.models import showcase_key
 from graph import execution, fastpath, queries
@@ -226,6 +226,14 @@ class Query:
 
 
 class Schema(strawberry.Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        try:
+            return await super().execute(*args, **kwargs)
+        finally:
+            context = kwargs.get("context_value")
+            if isinstance(context, Context):
+                context.release()
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Client errors (NOT_FOUND, validation, limits) are the client's business; unexpected ones are logged
         # once, with their error id, by graph.errors.MaskUnexpectedErrors.

@@ -1,5 +1,6 @@
 """The planned execution path answers exactly as graphql-core's own path, errors included."""
 
+import gc
 from typing import Any
 
 import pytest
@@ -7,6 +8,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from db import models
 from graph.demo import DEMO_VIEWER
 from graph.errors import masked_errors_extension
 from graph.schema import create_schema
@@ -106,3 +108,18 @@ async def test_a_portfolio_page_runs_a_constant_number_of_graphql_core_fields(
     result = await planned(DOCUMENTS[0][0], DOCUMENTS[0][1])
     assert len(result["data"]["user"]["repositories"]["nodes"]) == 30
     assert calls == ["Query.user", "User.repositories"]
+
+
+async def test_a_requests_rows_are_freed_as_soon_as_its_answer_is_built(both: tuple[Any, Any]) -> None:
+    """No repository row of an answered request waits for the cycle collector (the DataLoaders' caches hold
+    cycles; they are released with the answer)."""
+    planned, _ = both
+    document, variables = DOCUMENTS[0]
+    await planned(document, variables)
+    gc.collect()
+    gc.disable()
+    try:
+        assert len((await planned(document, variables))["data"]["user"]["repositories"]["nodes"]) == 30
+        assert not [row for row in gc.get_objects() if isinstance(row, models.Repository)]
+    finally:
+        gc.enable()
