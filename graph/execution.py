@@ -110,7 +110,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         if self._planned and position_context is None:
-            field = self._fields.get(id(field_details_list)) or self._compile(parent_type, field_details_list)
+            field = self._compiled(parent_type, field_details_list)
             if field.complete is not None:
                 try:
                     return self._run(field, source, path)
@@ -171,9 +171,13 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped, deferred, _ = self.collect_subfields(object_type, field.details)
         if deferred:
             raise _Bail
-        plan = [self._fields.get(id(details)) or self._compile(object_type, details) for details in grouped.values()]
+        plan = [self._compiled(object_type, details) for details in grouped.values()]
         field.plans[object_type] = plan
         return plan
+
+    def _compiled(self, parent_type: GraphQLObjectType, details: Any) -> _Field:
+        """The field of this field group, compiled on first sight."""
+        return self._fields.get(id(details)) or self._compile(parent_type, details)
 
     def _compile(self, parent_type: GraphQLObjectType, details: Any) -> _Field:
         node = details[0].node
