@@ -1,19 +1,21 @@
 import asyncio
 import contextlib
 import fcntl
+import functools
 import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
 from db import bookkeeping, models, showcase  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
 from db.bookkeeping import DATA_VERSION, Meta
+from db.loop_sqlite import LOOP_BUSY_TIMEOUT_S, LoopConnection, read_only_connector
 from db.settings import DatabaseSettings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -36,11 +38,41 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     url = make_url(settings.database_url)
     options: dict[str, Any] = {}
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        options = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 0, "pool_reset_on_return": SQLITE_RESET_ON_RETURN}
+        options = _SQLITE_FILE_POOL
     engine = _create_async_engine(url, echo=settings.database_echo, pool_pre_ping=False, **options)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     return engine
+
+
+_SQLITE_FILE_POOL: dict[str, Any] = {
+    "pool_size": SQLITE_POOL_SIZE,
+    "max_overflow": 0,
+    "pool_reset_on_return": SQLITE_RESET_ON_RETURN,
+}
+
+
+def create_read_engine(settings: DatabaseSettings, engine: AsyncEngine) -> AsyncEngine:
+    """The engine the API's queries read through. For a SQLite file, read-only connections that run on the
+    event loop's thread (db/loop_sqlite.py): at 100 repositories a cold portfolio answer went from ~28 to ~36
+    a second. Anywhere else, `engine` itself. Writes always go through `engine`."""
+    path = _sqlite_file(engine.url)
+    if path is None:
+        return engine
+    return _create_async_engine(
+        engine.url,
+        echo=settings.database_echo,
+        async_creator=functools.partial(LoopConnection, read_only_connector(path)),
+        **_SQLITE_FILE_POOL,
+    )
+
+
+def _sqlite_file(url: URL) -> str | None:
+    """The path of a SQLite database file that plain sqlite3 can open, else None."""
+    path = url.database or ""
+    if url.get_backend_name() != "sqlite" or path in ("", ":memory:") or path.startswith("file:"):
+        return None
+    return path
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -102,8 +134,8 @@ async def create_schema(engine: AsyncEngine) -> None:
 
 @contextlib.asynccontextmanager
 async def _sqlite_schema_lock(engine: AsyncEngine) -> AsyncIterator[None]:
-    path = engine.url.database or ""
-    if engine.dialect.name != "sqlite" or path in ("", ":memory:") or path.startswith("file:"):
+    path = _sqlite_file(engine.url)
+    if path is None:
         yield
         return
     lock = await asyncio.to_thread(open, f"{path}.schema-lock", "a+b")
@@ -143,11 +175,11 @@ class DataVersionReader:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._sqlite: sqlite3.Connection | None = None
-        url = engine.url
-        path = url.database or ""
-        if url.get_backend_name() == "sqlite" and path and path != ":memory:" and not path.startswith("file:"):
-            # A short timeout: WAL readers wait only in rare moments (recovery), and then the loop waits too.
-            self._sqlite = sqlite3.connect(path, timeout=1.0, isolation_level=None, check_same_thread=False)
+        path = _sqlite_file(engine.url)
+        if path is not None:
+            self._sqlite = sqlite3.connect(
+                path, timeout=LOOP_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
 
     async def read(self) -> int:
         if self._sqlite is not None:

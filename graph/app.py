@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from db.engine import DataVersionReader, create_engine, create_schema, create_sessionmaker
+from db.engine import DataVersionReader, create_engine, create_read_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
 from graph.auth import admin_access
 from graph.cache import PersistedQueries, ResponseCache
@@ -53,10 +53,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         stack.push_async_callback(engine.dispose)
         await create_schema(engine)
         sessionmaker = create_sessionmaker(engine)
+        read_engine = create_read_engine(settings.database, engine)
+        if read_engine is not engine:
+            stack.push_async_callback(read_engine.dispose)
         data_version = DataVersionReader(engine)
         stack.callback(data_version.close)
         services = Services(
             sessionmaker=sessionmaker,
+            reads=create_sessionmaker(read_engine),
             settings=settings.api,
             owners=settings.sync.github_owners,
             data_version=data_version,

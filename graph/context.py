@@ -14,7 +14,8 @@ from graph.settings import ApiSettings
 class Services:
     """What the app's lifespan built, shared by every request."""
 
-    sessionmaker: async_sessionmaker[AsyncSession]
+    sessionmaker: async_sessionmaker[AsyncSession]  # sessions that may write
+    reads: async_sessionmaker[AsyncSession]  # sessions that answer queries (db.engine.create_read_engine)
     settings: ApiSettings
     owners: list[str] = field(default_factory=list)  # the configured GitHub owners, in order
     runner: Any = None  # sync.runner.SyncRunner when syncing is on in this process
@@ -46,5 +47,5 @@ class Context(BaseContext):
     def loaders(self) -> Loaders:
         # Built on first use: a request answered from the response cache never needs them.
         if self._loaders is None:
-            self._loaders = create_loaders(self.services.sessionmaker, include_hidden=self.include_hidden)
+            self._loaders = create_loaders(self.services.reads, include_hidden=self.include_hidden)
         return self._loaders

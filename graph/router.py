@@ -316,7 +316,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         services = cast(Context, context).services
         if services.data_version is not None:
             return await services.data_version.read()
-        async with services.sessionmaker() as session:
+        async with services.reads() as session:
             return await read_data_version(session)
 
     def _cached_response(self, answer: Answer, exchange: _Exchange) -> Response:

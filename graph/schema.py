@@ -176,7 +176,7 @@ class Query:
         include_forks: bool | None = False,
     ) -> LanguageStatConnection:
         page = PageArgs.parse("languages", first, None, after, None)
-        async with info.context.services.sessionmaker() as session:
+        async with info.context.services.reads() as session:
             found = await queries.language_stats_page(
                 session, bool(include_forks), info.context.include_hidden, _descending(order_by), page
             )
@@ -210,7 +210,7 @@ class Query:
         order_by: ContributorOrder | None = None,
     ) -> ContributorConnection:
         page = PageArgs.parse("contributors", first, last, after, before)
-        async with info.context.services.sessionmaker() as session:
+        async with info.context.services.reads() as session:
             found: Page[Any] = await queries.all_contributors_page(
                 session, info.context.include_hidden, _order(order_by, queries.DEFAULT_CONTRIBUTOR_ORDER), page
             )

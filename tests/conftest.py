@@ -8,7 +8,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from db.engine import create_engine, create_schema, create_sessionmaker
+from db.engine import create_engine, create_read_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
 
 # A PostgreSQL database the database-backed tests also run against, e.g.
@@ -69,3 +69,17 @@ async def engine(db_settings: DatabaseSettings) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return create_sessionmaker(engine)
+
+
+@pytest.fixture
+async def read_engine(db_settings: DatabaseSettings, engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """The engine the API reads through, as the app builds it (on SQLite, its own read-only connections)."""
+    reader = create_read_engine(db_settings, engine)
+    yield reader
+    if reader is not engine:
+        await reader.dispose()
+
+
+@pytest.fixture
+def reads(read_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(read_engine)

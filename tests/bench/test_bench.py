@@ -17,7 +17,9 @@ from tests.graph.conftest import make_execute
 
 
 async def test_the_floor_answers_exactly_what_repofolio_answers(
-    sessionmaker: async_sessionmaker[AsyncSession], db_settings: DatabaseSettings
+    sessionmaker: async_sessionmaker[AsyncSession],
+    reads: async_sessionmaker[AsyncSession],
+    db_settings: DatabaseSettings,
 ) -> None:
     """One SQL statement gives the portfolio query's whole answer, same values, same order."""
     if not db_settings.database_url.startswith("sqlite"):
@@ -25,7 +27,7 @@ async def test_the_floor_answers_exactly_what_repofolio_answers(
     schema = create_schema(extensions=[masked_errors_extension()])
     data = dataset(40)
     await load_rows(sessionmaker, data)
-    result = await make_execute(schema, sessionmaker)(PORTFOLIO, {"login": data.viewer})
+    result = await make_execute(schema, sessionmaker, reads)(PORTFOLIO, {"login": data.viewer})
     assert "errors" not in result
     path = db_settings.database_url.split("///", 1)[1]
     with sqlite3.connect(path) as connection:

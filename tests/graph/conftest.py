@@ -29,8 +29,13 @@ async def demo_db(sessionmaker: async_sessionmaker[AsyncSession]) -> async_sessi
     return sessionmaker
 
 
-def make_execute(schema: strawberry.Schema, sessionmaker: async_sessionmaker[AsyncSession], **settings: Any) -> Execute:
-    services = Services(sessionmaker=sessionmaker, settings=ApiSettings(viewer=DEMO_VIEWER, **settings))
+def make_execute(
+    schema: strawberry.Schema,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    reads: async_sessionmaker[AsyncSession],
+    **settings: Any,
+) -> Execute:
+    services = Services(sessionmaker=sessionmaker, reads=reads, settings=ApiSettings(viewer=DEMO_VIEWER, **settings))
 
     async def execute(
         query: str, variables: dict[str, Any] | None = None, *, access: AdminAccess = AdminAccess.DISABLED
@@ -45,8 +50,10 @@ def make_execute(schema: strawberry.Schema, sessionmaker: async_sessionmaker[Asy
 
 
 @pytest.fixture
-def execute(schema: strawberry.Schema, demo_db: async_sessionmaker[AsyncSession]) -> Execute:
-    return make_execute(schema, demo_db)
+def execute(
+    schema: strawberry.Schema, demo_db: async_sessionmaker[AsyncSession], reads: async_sessionmaker[AsyncSession]
+) -> Execute:
+    return make_execute(schema, demo_db, reads)
 
 
 async def ok(execute: Execute, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> Any:

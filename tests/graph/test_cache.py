@@ -67,8 +67,11 @@ class Statements:
 
     def __init__(self, app: FastAPI) -> None:
         self.count = 0
-        self.engine: AsyncEngine = app.state.services.sessionmaker.kw["bind"]
-        event.listen(self.engine.sync_engine, "before_cursor_execute", self._seen)
+        services = app.state.services
+        engines: list[AsyncEngine] = [services.sessionmaker.kw["bind"], services.reads.kw["bind"]]
+        self.engines = {engine.sync_engine for engine in engines}
+        for engine in self.engines:
+            event.listen(engine, "before_cursor_execute", self._seen)
         reader = app.state.services.data_version
         read = reader.read
 
@@ -86,7 +89,8 @@ class Statements:
         return count
 
     def close(self) -> None:
-        event.remove(self.engine.sync_engine, "before_cursor_execute", self._seen)
+        for engine in self.engines:
+            event.remove(engine, "before_cursor_execute", self._seen)
 
 
 @pytest.fixture

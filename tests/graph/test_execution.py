@@ -65,9 +65,9 @@ def _with_context(execution_context_class: type[Any]) -> strawberry.Schema:
 
 
 @pytest.fixture
-def both(demo_db: async_sessionmaker[AsyncSession]) -> tuple[Any, Any]:
-    planned = make_execute(create_schema(extensions=[masked_errors_extension()]), demo_db)
-    plain = make_execute(_with_context(StrawberryGraphQLCoreExecutionContext), demo_db)
+def both(demo_db: async_sessionmaker[AsyncSession], reads: async_sessionmaker[AsyncSession]) -> tuple[Any, Any]:
+    planned = make_execute(create_schema(extensions=[masked_errors_extension()]), demo_db, reads)
+    plain = make_execute(_with_context(StrawberryGraphQLCoreExecutionContext), demo_db, reads)
     return planned, plain
 
 
