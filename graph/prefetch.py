@@ -140,5 +140,14 @@ async def prefetch_repositories(info: Info[Any, Any], rows: Sequence[models.Repo
                 wanted.setdefault(loader, []).extend(keys)
         except (GraphQLError, ValueError):
             continue  # bad arguments: the field's own resolver reports them
-    # A failed batch is left in the DataLoader: the fields that need it await it and report the error.
-    await asyncio.gather(*(loader.load_many(keys) for loader, keys in wanted.items()), return_exceptions=True)
+    # A failed batch primes nothing: the fields that need it load it again through the DataLoader, which
+    # reports the error where it belongs.
+    await asyncio.gather(*(_prime(loader, keys) for loader, keys in wanted.items()), return_exceptions=True)
+
+
+async def _prime(loader: DataLoader[Any, Any], keys: list[Any]) -> None:
+    """One batch of the keys `loader` does not hold yet, straight through its batch function, and the loader
+    primed with the values: what `load_many` does, without a future and a callback per key."""
+    missing = list(dict.fromkeys(key for key in keys if loader.cache_map.get(key) is None))
+    if missing:
+        loader.prime_many(dict(zip(missing, await loader.load_fn(missing), strict=True)))

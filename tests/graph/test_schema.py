@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.engine import bump_data_version
@@ -95,6 +95,25 @@ async def test_portfolio_query_returns_every_repository_with_languages_contribut
         contributors = [(e["node"]["login"], e["contributions"]) for e in node["contributors"]["edges"]]
         assert contributors == expected.contributors_of(row["id"])[:10]
         assert [n["topic"]["name"] for n in node["repositoryTopics"]["nodes"]] == row["topics"][:10]
+
+
+async def test_a_failing_prefetch_statement_is_reported_on_each_field_it_feeds(
+    execute: Execute, demo_db: async_sessionmaker[AsyncSession], expected: Expected
+) -> None:
+    """The languages statement fails: each repository's `languages` is null with a masked error at its own
+    path, and everything else of the portfolio still answers."""
+    async with demo_db.begin() as session:
+        await session.execute(text("ALTER TABLE repository_language RENAME TO gone"))
+    result = await execute(PORTFOLIO, {"login": DEMO_VIEWER})
+    nodes = result["data"]["user"]["repositories"]["nodes"]
+    repositories = expected.repositories(expected.owner["id"])
+    assert [node["name"] for node in nodes] == [r["name"] for r in repositories]
+    assert all(node["languages"] is None and node["contributors"]["edges"] for node in nodes)
+    assert sorted(error["path"][3] for error in result["errors"]) == list(range(len(repositories)))
+    for error in result["errors"]:
+        assert error["message"] == "Internal server error"
+        assert error["path"][-1] == "languages"
+        assert "gone" not in str(error) and "repository_language" not in str(error)
 
 
 async def test_repository_fields_follow_githubs_shapes(execute: Execute, expected: Expected) -> None:
