@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from db import bookkeeping, models, showcase  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
 from db.bookkeeping import DATA_VERSION, Meta
-from db.loop_sqlite import LOOP_BUSY_TIMEOUT_S, LoopConnection, read_only_connector
+from db.loop_sqlite import LoopConnection, read_only_connector
 from db.settings import DatabaseSettings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -32,6 +32,11 @@ SQLITE_POOL_SIZE = 12
 # transaction (SQLAlchemy 2 rolls back on close), so the pool's own rollback-on-return would only repeat it:
 # one more round trip to aiosqlite's thread for every session (~0.1-0.2 ms here).
 SQLITE_RESET_ON_RETURN = None
+_SQLITE_FILE_POOL: dict[str, Any] = {
+    "pool_size": SQLITE_POOL_SIZE,
+    "max_overflow": 0,
+    "pool_reset_on_return": SQLITE_RESET_ON_RETURN,
+}
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
@@ -43,13 +48,6 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     return engine
-
-
-_SQLITE_FILE_POOL: dict[str, Any] = {
-    "pool_size": SQLITE_POOL_SIZE,
-    "max_overflow": 0,
-    "pool_reset_on_return": SQLITE_RESET_ON_RETURN,
-}
 
 
 def create_read_engine(settings: DatabaseSettings, engine: AsyncEngine) -> AsyncEngine:
@@ -165,11 +163,10 @@ async def read_data_version(session: AsyncSession | AsyncConnection) -> int:
 class DataVersionReader:
     """Reads the data version once per request, as cheaply as the backend allows.
 
-    On a SQLite file that is a plain sqlite3 connection in autocommit mode, used from the event loop
-    itself: the primary-key read of one row takes microseconds, where each trip through aiosqlite's
-    thread costs tens (a read through the async engine ~0.5 ms on a 2-core machine). Each read is its own
-    transaction, so it sees every commit, from any process. Anywhere else, and should that connection
-    ever fail, the async engine answers.
+    On a SQLite file that is a plain read-only sqlite3 connection, used from the event loop itself: the
+    primary-key read of one row takes microseconds, where a session costs a hundred or more. A SELECT
+    opens no transaction there, so each read sees every commit, from any process. Anywhere else, and
+    should that connection ever fail, the async engine answers.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -177,9 +174,7 @@ class DataVersionReader:
         self._sqlite: sqlite3.Connection | None = None
         path = _sqlite_file(engine.url)
         if path is not None:
-            self._sqlite = sqlite3.connect(
-                path, timeout=LOOP_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
+            self._sqlite = read_only_connector(path)()
 
     async def read(self) -> int:
         if self._sqlite is not None:
