@@ -104,10 +104,13 @@ class SyncRunner:
     async def _busy(self) -> int | None:
         if self._closed:
             raise RuntimeError("the sync runner is closed")
-        if self.running:
-            return self._run_id
-        # Another process on the same database; a RUNNING row older than the run timeout is abandoned.
-        return await running_run_id(self.sessionmaker, younger_than=self.settings.run_timeout)
+        # A RUNNING row in the database, this process's or another's; one older than the run timeout is abandoned.
+        busy = await running_run_id(self.sessionmaker, younger_than=self.settings.run_timeout)
+        if busy is None and self.running:
+            # Our run has recorded its end (syncStatus already shows it) and is only reading its summary:
+            # let it finish rather than refuse a new run the API says may start.
+            await self.wait()
+        return busy
 
     def _start(self, run_id: int, trigger: str, progress: ProgressCallback | None) -> asyncio.Task[SyncSummary]:
         self._run_id = run_id
