@@ -82,3 +82,17 @@ class RepositoryGone(GitHubError):
 class TooManyRedirects(GitHubError):
     def __init__(self, url: str) -> None:
         super().__init__(f"too many redirects from {url}", url=url, status=301)
+
+
+class OffOrigin(GitHubError):
+    """GitHub pointed a request at another origin (a redirect or a Link next page): not followed, since
+    the token goes to the configured API's origin only, and data from elsewhere is not GitHub's."""
+
+    def __init__(self, kind: str, url: str, target: str, trusted: str, *, status: int) -> None:
+        self.target = target
+        super().__init__(
+            f"refused GitHub's {kind} from {url} to {target}: "
+            f"not the origin of REPOFOLIO_GITHUB_API_URL ({trusted}), which alone gets the token",
+            url=url,
+            status=status,
+        )

@@ -17,6 +17,7 @@ from sync.cache import ResponseCache, StoredResponse
 from sync.errors import (
     GitHubError,
     NetworkError,
+    OffOrigin,
     OwnerNotFound,
     RateLimited,
     RepositoryGone,
@@ -24,6 +25,7 @@ from sync.errors import (
     ServerError,
     TooManyRedirects,
 )
+from sync.origin import TokenAuth, origin_of
 from sync.records import ContributorRecord, Owner, RepositoryRecord, is_public_repository
 from sync.settings import SyncSettings
 
@@ -42,17 +44,20 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 def create_http_client(settings: SyncSettings, **kwargs: Any) -> httpx.AsyncClient:
-    """The one shared client for GitHub; extra keyword arguments (e.g. `transport`) go to httpx."""
+    """The one shared client for GitHub; extra keyword arguments (e.g. `transport`) go to httpx.
+
+    The token rides on requests to the API's origin only, whichever URL a caller asks for.
+    """
     headers = {
         "Accept": "application/vnd.github+json",
         "X-GitHub-Api-Version": API_VERSION,
         "User-Agent": "repofolio",
     }
-    if settings.token:
-        headers["Authorization"] = f"Bearer {settings.token}"
+    token = settings.token
     return httpx.AsyncClient(
         base_url=settings.github_api_url,
         headers=headers,
+        auth=TokenAuth(token, origin_of(settings.github_api_url)) if token else None,
         timeout=settings.request_timeout,
         follow_redirects=False,
         **kwargs,
@@ -104,6 +109,7 @@ class GitHubClient:
         self._http = http
         self._settings = settings
         self._api = settings.github_api_url.rstrip("/")
+        self._origin = origin_of(self._api)
         self.cache = cache
         self._sleep = sleep
         self._semaphore = asyncio.Semaphore(settings.concurrency)
@@ -218,6 +224,8 @@ class GitHubClient:
             page = await self._get(next_url, accept=accept, fresh_since=fresh_since, keep=keep)
             pages.append(page)
             next_url = page.next_url if page.status == 200 else None
+            if next_url is not None:
+                self._check_origin(next_url, "next page link", _path(url), status=page.status)
         return pages
 
     async def _get(
@@ -249,7 +257,8 @@ class GitHubClient:
                 raise GitHubError(f"GitHub sent invalid JSON for {_path(url)}", url=_path(url)) from exc
             if keep is not None:
                 data = keep(data)
-        next_url = response.links.get("next", {}).get("url") if response.status_code == 200 else None
+        link = response.links.get("next", {}).get("url") if response.status_code == 200 else None
+        next_url = urljoin(str(response.request.url), link) if link else None
         if self.cache is not None and response.status_code != 404:
             await self.cache.put(
                 StoredResponse(
@@ -275,7 +284,8 @@ class GitHubClient:
             location = response.headers.get("Location")
             if not location:
                 raise GitHubError.unexpected(response.status_code, _path(target))
-            target = urljoin(target, location)
+            source, target = target, urljoin(target, location)
+            self._check_origin(target, "redirect", _path(source), status=response.status_code)
             log.debug("GitHub redirected %s to %s", _path(url), _path(target))
         raise TooManyRedirects(_path(url))
 
@@ -328,6 +338,15 @@ class GitHubClient:
             if status in (200, 204, 304) or status in _REDIRECTS or status in accept:
                 return response
             raise GitHubError.unexpected(status, path)
+
+    def _check_origin(self, target: str, kind: str, source: str, *, status: int) -> None:
+        """Refuse to follow GitHub to another origin: the token must not go there, nor its data come here."""
+        try:
+            origin = origin_of(target)
+        except httpx.InvalidURL as exc:
+            raise GitHubError(f"GitHub's {kind} from {source} is not a valid URL", url=source, status=status) from exc
+        if origin != self._origin:
+            raise OffOrigin(kind, source, str(origin), str(self._origin), status=status)
 
     def _backoff(self, attempt: int) -> float:
         return float(min(self._settings.retry_backoff * 2**attempt, self._settings.max_retry_wait))

@@ -13,7 +13,7 @@ Over a real socket: `async with serve(fake) as base_url:` (tests/fakes/server.py
 
 State is built with add_user/add_org/add_repo(s) and changed with set_repo, set_languages, set_contributors,
 rename_repo, delete_repo and answer(); failures are injected with rate_limit, fail_next and
-secondary_limit_next. Ids and timestamps are deterministic (see state.py).
+secondary_limit_next; `moved_to` and `links_to` send clients to another server. Ids and timestamps are deterministic (see state.py).
 """
 
 import asyncio
@@ -70,6 +70,11 @@ class FakeGitHub:
         self.requests: list[Call] = []
         self.path_counts: Counter[str] = Counter()
         self.authorization_seen: str | None = None  # last Authorization header value; never print it
+        self.headers_seen: list[httpx.Headers] = []  # every request's headers, in order; never print them
+        # A base URL (e.g. another fake's): every request answers 301 to the same path there (a moved host).
+        self.moved_to: str | None = None
+        # A base URL: Link headers point there instead of at the request's own base (a proxy gone wrong).
+        self.links_to: str | None = None
         self._lock = threading.RLock()  # the loopback server answers from its own thread
 
     def __repr__(self) -> str:
@@ -337,6 +342,7 @@ class FakeGitHub:
             self.requests.clear()
             self.path_counts.clear()
             self.authorization_seen = None
+            self.headers_seen.clear()
 
     # ---- HTTP ------------------------------------------------------------------------------------------
 
@@ -352,6 +358,7 @@ class FakeGitHub:
             authorization = request.headers.get("authorization")
             if authorization:
                 self.authorization_seen = authorization
+            self.headers_seen.append(request.headers.copy())
             authorized = bool(authorization)
             bucket = self._buckets[authorized]
             bucket.refill(self.clock())
@@ -380,6 +387,8 @@ class FakeGitHub:
             if retry_after is None:
                 return responses.server_error(status)
             return responses.secondary_limit(status, retry_after, request_id)
+        if self.moved_to is not None:
+            return routes.moved_host(request, self.moved_to)
         if request.url.path.rstrip("/") == "/rate_limit":
             return responses.rate_overview(bucket)
         if bucket.remaining <= 0:

@@ -142,6 +142,12 @@ def _moved(request: httpx.Request, api: str, repo_id: int, rest: list[str]) -> A
     return Answer(301, body, headers={"Location": location})
 
 
+def moved_host(request: httpx.Request, base: str) -> Answer:
+    """301 to the same path and query on `base`: how a host that moved answers."""
+    location = base.rstrip("/") + request.url.raw_path.decode("ascii")
+    return Answer(301, {"message": "Moved Permanently", "url": location}, headers={"Location": location})
+
+
 def _repo_endpoint(
     fake: "FakeGitHub",
     request: httpx.Request,
@@ -186,7 +192,7 @@ def _repo_endpoint(
             entry = {"email": email, "name": name, "type": "Anonymous", "contributions": contributions}
             entries.append((contributions, entry))
     entries.sort(key=lambda item: -item[0])  # stable: equal counts keep their given order
-    return _paginate(request, [entry for _, entry in entries])
+    return _paginate(request, [entry for _, entry in entries], links_to=fake.links_to)
 
 
 def _canned(status: int, endpoint: str, repo: FakeRepo) -> Answer:
@@ -239,7 +245,7 @@ def _list_repos(
     }
     key = keys.get(sort, keys["full_name"])
     repos.sort(key=lambda repo: (key(repo), repo.id), reverse=direction == "desc")
-    answer = _paginate(request, repos)
+    answer = _paginate(request, repos, links_to=fake.links_to)
     answer.body = [repo_json(repo, api=api, full=False, authorized=authorized) for repo in answer.body]
     return answer
 
@@ -251,8 +257,8 @@ def _int_param(request: httpx.Request, name: str, default: int) -> int:
         return default
 
 
-def _paginate(request: httpx.Request, items: list[Any]) -> Answer:
-    """One page of `items` with GitHub's Link header (absolute URLs on the request's own base)."""
+def _paginate(request: httpx.Request, items: list[Any], *, links_to: str | None = None) -> Answer:
+    """One page of `items` with GitHub's Link header (absolute URLs on the request's own base, or `links_to`)."""
     per_page = _int_param(request, "per_page", 30)
     per_page = min(per_page if per_page > 0 else 30, 100)
     page = max(_int_param(request, "page", 1), 1)
@@ -264,7 +270,11 @@ def _paginate(request: httpx.Request, items: list[Any]) -> Answer:
         rels += [("next", page + 1), ("last", last)]
     if page > 1:
         rels.append(("first", 1))
+    url = request.url
+    if links_to is not None:
+        base = httpx.URL(links_to)
+        url = url.copy_with(scheme=base.scheme, host=base.host, port=base.port)
     headers = {}
     if rels:
-        headers["Link"] = ", ".join(f'<{request.url.copy_set_param("page", str(n))}>; rel="{rel}"' for rel, n in rels)
+        headers["Link"] = ", ".join(f'<{url.copy_set_param("page", str(n))}>; rel="{rel}"' for rel, n in rels)
     return Answer(200, items[(page - 1) * per_page : page * per_page], headers=headers)

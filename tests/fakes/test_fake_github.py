@@ -118,3 +118,15 @@ async def test_injected_failures_answer_once_then_recover(client: httpx.AsyncCli
     assert "secondary rate limit" in limited.json()["message"]
     assert limited.headers["X-RateLimit-Remaining"] != "0"
     assert (await client.get("/orgs/acme")).status_code == 200
+
+
+async def test_moved_to_and_links_to_send_clients_to_another_base(fake: FakeGitHub) -> None:
+    """The knobs the token-origin tests use: a 301 to the same path elsewhere; Link URLs on another base."""
+    async with httpx.AsyncClient(transport=httpx.MockTransport(fake.handle), base_url=GITHUB_API) as client:
+        fake.links_to = "http://127.0.0.1:9"
+        listing = await client.get("/orgs/acme/repos?per_page=50", headers={"X-Probe": "1"})
+        assert listing.links["next"]["url"] == "http://127.0.0.1:9/orgs/acme/repos?per_page=50&page=2"
+        fake.moved_to = "http://127.0.0.1:9/"
+        moved = await client.get("/users/acme?x=1")
+    assert (moved.status_code, moved.headers["Location"]) == (301, "http://127.0.0.1:9/users/acme?x=1")
+    assert [headers.get("x-probe") for headers in fake.headers_seen] == ["1", None]

@@ -28,6 +28,10 @@ class Sleeps:
 
 @pytest.fixture
 def fake() -> FakeGitHub:
+    return make_fake()
+
+
+def make_fake() -> FakeGitHub:
     """octocat (a user) with three public repositories, one private one, and acme (an organization)."""
     fake = FakeGitHub()
     fake.add_user("octocat", name="The Octocat", bio="Mascot", blog="https://github.blog")
