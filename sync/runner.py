@@ -27,6 +27,9 @@ class SyncRunner:
     `request` starts a run in the background unless one is running (then it answers with that run);
     `run` runs to completion. When a run stops on a spent rate limit, the runner retries by itself just
     after the reset (`retry_at`). `aclose` cancels whatever is in flight; the run is recorded CANCELLED.
+
+    `sleep` is how the GitHub client waits between retries, `retry_sleep` how the runner waits for the
+    reset; tests pass ones that return at once.
     """
 
     def __init__(
@@ -36,12 +39,14 @@ class SyncRunner:
         settings: SyncSettings,
         *,
         sleep: Sleep = asyncio.sleep,
+        retry_sleep: Sleep = asyncio.sleep,
         retry_margin: timedelta = RETRY_MARGIN,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.settings = settings
         self.client = GitHubClient(http, settings, cache=DbResponseCache(sessionmaker), sleep=sleep)
         self._retry_margin = retry_margin
+        self._retry_sleep = retry_sleep
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[SyncSummary] | None = None
         self._run_id: int | None = None
@@ -142,7 +147,7 @@ class SyncRunner:
         self.retry_at = None
 
     async def _retry_later(self, at: datetime) -> None:
-        await asyncio.sleep(max(0.0, (at - datetime.now(UTC)).total_seconds()))
+        await self._retry_sleep(max(0.0, (at - datetime.now(UTC)).total_seconds()))
         self._retry_task = None
         self.retry_at = None
         try:

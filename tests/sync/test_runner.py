@@ -105,15 +105,33 @@ async def _details_started(fake: FakeGitHub) -> bool:
 async def test_a_spent_rate_limit_schedules_a_retry_just_after_the_reset(
     sessionmaker: Maker, http: httpx.AsyncClient, settings: SyncSettings, sleeps: Sleeps, fake: FakeGitHub
 ) -> None:
-    """The run stops on the limit; the runner retries by itself after the reset time, and that run succeeds."""
-    # At least a second away, so the fake does not refill while the first run is still going.
-    reset = int(datetime.now(UTC).timestamp()) + 2
+    """The run stops on the limit; the runner waits until just after the reset, retries, and that run succeeds."""
+    # GitHub's window resets now; the fake's clock stays a minute before that until the runner's wait is over.
+    reset = int(datetime.now(UTC).timestamp())
+    fake.clock = lambda: reset - 60
     fake.rate_limit(remaining=4, reset_at=reset)
-    runner = SyncRunner(sessionmaker, http, settings, sleep=sleeps, retry_margin=timedelta(milliseconds=100))
+    waits: list[float] = []
+    reset_passed = asyncio.Event()
+
+    async def wait_for_the_reset(seconds: float) -> None:
+        waits.append(seconds)
+        await reset_passed.wait()  # the runner's wait lasts until the test lets time pass
+
+    margin = timedelta(seconds=30)
+    runner = SyncRunner(sessionmaker, http, settings, sleep=sleeps, retry_sleep=wait_for_the_reset, retry_margin=margin)
     try:
         failed = await runner.run("STARTUP")
         assert failed.status == "FAILED" and failed.retry_at == datetime.fromtimestamp(reset, UTC)
-        assert runner.retry_at == datetime.fromtimestamp(reset, UTC) + timedelta(milliseconds=100)
+        assert runner.retry_at == datetime.fromtimestamp(reset, UTC) + margin
+
+        async def waiting() -> bool:
+            return bool(waits)
+
+        await eventually(waiting)
+        assert len(waits) == 1 and 20 < waits[0] <= 30  # until reset + margin, not a fixed delay
+        assert len(await runs(sessionmaker)) == 1  # nothing retried while the wait lasts
+        fake.clock = lambda: reset + 60
+        reset_passed.set()
 
         async def retried() -> bool:
             done = await runs(sessionmaker)
