@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncLease, SyncRun
+from db.models import Repository, RepositoryContributor, RepositoryLanguage
 from sync.refresh import start_run
 from sync.runner import SyncRunner
 from sync.schedule import (
@@ -142,6 +143,7 @@ async def test_next_run_at_includes_the_rate_limit_retry(
 async def test_startup_sync_runs_on_an_empty_or_stale_cache_only(
     sessionmaker: Maker, settings: SyncSettings, sync_once: SyncOnce
 ) -> None:
+    """Only a successful run makes the cache fresh: a failed, cancelled or running one after it does not."""
     assert await startup_sync_needed(sessionmaker, settings)
     assert not await startup_sync_needed(sessionmaker, SyncSettings())  # no owners: nothing to sync
     summary = await sync_once()
@@ -153,5 +155,23 @@ async def test_startup_sync_runs_on_an_empty_or_stale_cache_only(
     assert not await startup_sync_needed(
         sessionmaker, settings.model_copy(update={"startup_sync_max_age": timedelta(days=2)})
     )
-    await start_run(sessionmaker, "CLI")  # a failed or running run does not count as fresh data
+    for status in ("FAILED", "CANCELLED"):  # ended a moment ago, without fresh data
+        ended_id = await start_run(sessionmaker, "CLI")
+        async with sessionmaker() as session, session.begin():
+            ended = await session.get_one(SyncRun, ended_id)
+            ended.status, ended.finished_at = status, datetime.now(UTC)
+        assert await startup_sync_needed(sessionmaker, settings), status
+    await start_run(sessionmaker, "CLI")
+    assert await startup_sync_needed(sessionmaker, settings)
+
+
+async def test_startup_sync_runs_on_a_recently_synced_but_empty_cache(
+    sessionmaker: Maker, settings: SyncSettings, sync_once: SyncOnce
+) -> None:
+    """A fresh successful run that left no repositories (e.g. the owners had none yet) still syncs at start-up."""
+    assert (await sync_once()).succeeded
+    assert not await startup_sync_needed(sessionmaker, settings)
+    async with sessionmaker() as session, session.begin():
+        for table in (RepositoryLanguage, RepositoryContributor, Repository):
+            await session.execute(delete(table))
     assert await startup_sync_needed(sessionmaker, settings)
