@@ -4,7 +4,7 @@ import pytest
 import strawberry
 from graphql import GraphQLError
 
-from graph.auth import AdminAccess, admin_access, require_admin
+from graph.auth import AccessRefused, AdminAccess, admin_access, require_admin
 from graph.settings import ApiSettings
 
 TOKEN = "s3cret-admin-t0ken"
@@ -54,8 +54,15 @@ def test_the_token_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_admin_passes() -> None:
-    """require_admin lets an admin request through."""
-    require_admin(AdminAccess.ADMIN)
+    """require_admin lets ADMIN through, and only ADMIN: every other access raises the refusal."""
+    passed = set()
+    for access in AdminAccess:
+        try:
+            require_admin(access)
+        except AccessRefused:
+            continue
+        passed.add(access)
+    assert passed == {AdminAccess.ADMIN}
 
 
 @pytest.mark.parametrize(
