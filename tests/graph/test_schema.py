@@ -175,7 +175,7 @@ async def test_organization_and_user_lookups_return_only_their_own_kind(execute:
 @pytest.mark.parametrize("field", ["CREATED_AT", "NAME", "PUSHED_AT", "STARGAZERS", "UPDATED_AT"])
 @pytest.mark.parametrize("direction", ["ASC", "DESC"])
 async def test_repository_orders_are_total_with_nulls_last(
-    execute: Execute, expected: Expected, field: str, direction: str
+    execute: Execute, demo_db: async_sessionmaker[AsyncSession], expected: Expected, field: str, direction: str
 ) -> None:
     """Every order breaks ties by nameWithOwner and puts nulls last in either direction."""
     column = {
@@ -185,21 +185,45 @@ async def test_repository_orders_are_total_with_nulls_last(
         "STARGAZERS": "stargazers_count",
         "UPDATED_AT": "updated_at",
     }[field]
+    # The demo data has no nulls and almost no ties: make some. Every third repository was never pushed;
+    # every fourth shares its stars and timestamps with the others of its kind; two owners' repositories
+    # share a name.
+    same = datetime(2021, 6, 1, tzinfo=UTC)
+    repositories = [dict(row) for row in expected.data.repositories]
+    for index, row in enumerate(repositories):
+        if index % 4 == 1:
+            row.update(stargazers_count=7, created_at=same, updated_at=same, pushed_at=same)
+        if index % 3 == 0:
+            row["pushed_at"] = None
+    twins = list({row["owner_id"]: row for row in reversed(repositories)}.values())[:2]
+    assert len({row["owner_id"] for row in twins}) == 2
+    for row in twins:
+        login = expected.accounts[row["owner_id"]]["login"]
+        row.update(name="twin", full_name=f"{login}/twin", full_name_key=f"{login}/twin".lower())
+    async with demo_db.begin() as session:
+        for row in repositories:
+            values = {key: row[key] for key in ("name", "full_name", "full_name_key", *ORDER_COLUMNS)}
+            await session.execute(update(Repository).where(Repository.id == row["id"]).values(**values))
 
     def value(row: dict[str, Any]) -> Any:
         raw = row[column]
         return raw.lower() if isinstance(raw, str) else raw
 
-    rows = [r for r in expected.data.repositories if value(r) is not None]
+    rows = [r for r in repositories if value(r) is not None]
     rows.sort(key=lambda r: r["full_name_key"])
     rows.sort(key=value, reverse=direction == "DESC")
-    rows += sorted((r for r in expected.data.repositories if value(r) is None), key=lambda r: r["full_name_key"])
+    nulls = sorted((r for r in repositories if value(r) is None), key=lambda r: r["full_name_key"])
+    assert bool(nulls) == (field == "PUSHED_AT")
+    assert len({value(r) for r in rows}) < len(rows)  # ties to break
     data = await ok(
         execute,
         "query($order: RepositoryOrder) { repositories(first: 100, orderBy: $order) { nodes { nameWithOwner } } }",
         {"order": {"field": field, "direction": direction}},
     )
-    assert [n["nameWithOwner"] for n in data["repositories"]["nodes"]] == [r["full_name"] for r in rows]
+    assert [n["nameWithOwner"] for n in data["repositories"]["nodes"]] == [r["full_name"] for r in rows + nulls]
+
+
+ORDER_COLUMNS = ("stargazers_count", "created_at", "updated_at", "pushed_at")
 
 
 @pytest.mark.parametrize("direction", ["ASC", "DESC"])
