@@ -11,11 +11,13 @@ from typing import Any, TypeVar
 
 import uvicorn
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.engine import DatabaseUnavailable, open_database
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
+from graph.environment import describe_invalid
 from graph.schema import create_schema as create_graphql_schema
 from graph.showcase import ShowcaseError, export_showcase, import_showcase
 from sync.console import run_sync_command
@@ -30,12 +32,8 @@ class CommandError(Exception):
 def _load_settings() -> Settings:
     try:
         return Settings.load()
-    except ValidationError as error:
-        problem = error.errors()[0]
-        name = str(problem["loc"][0]) if problem["loc"] else "?"
-        # Fields are named by their variable: REPOFOLIO_<FIELD>, or the alias itself (GITHUB_TOKEN).
-        variable = name if name.isupper() else f"REPOFOLIO_{name.upper()}"
-        raise CommandError(f"invalid {variable}: {problem['msg']}") from None
+    except (ValidationError, SettingsError) as error:
+        raise CommandError(describe_invalid(error)) from None
 
 
 async def _with_database(

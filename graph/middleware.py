@@ -1,7 +1,6 @@
 """HTTP-level guards in front of the GraphQL endpoint: a request body cap and CORS for the owner's site."""
 
 import json
-from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from starlette.datastructures import Headers
@@ -138,20 +137,6 @@ class AllowlistCORS(CORSMiddleware):
         await self.app(scope, receive, send_varying)
 
 
-def _origin(entry: str) -> str:
-    """An allowlist entry as browsers send Origin: lower-case scheme and host, no trailing slash."""
-    if entry == "*":
-        return entry
-    origin = entry.removesuffix("/").lower()
-    parts = urlsplit(origin)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or "*" in origin:
-        raise ValueError(
-            f"REPOFOLIO_CORS_ORIGINS: {entry!r} is not an origin like https://example.com "
-            "(scheme and host, an optional port, no path, no wildcard inside)"
-        )
-    return origin
-
-
 def add_cors(app: FastAPI, settings: ApiSettings) -> None:
     """Let the browsers of the listed origins call the API; with an empty list, add nothing.
 
@@ -160,10 +145,9 @@ def add_cors(app: FastAPI, settings: ApiSettings) -> None:
     """
     if not settings.cors_origins:
         return
-    origins = [_origin(entry) for entry in settings.cors_origins]
     app.add_middleware(
         AllowlistCORS,
-        allow_origins=origins,
+        allow_origins=settings.cors_origins,  # normalised and checked by ApiSettings
         allow_credentials=False,
         allow_methods=CORS_METHODS,
         allow_headers=CORS_HEADERS,

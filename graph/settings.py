@@ -1,7 +1,10 @@
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from sync.settings import is_github_login, is_host
 
 
 class ApiSettings(BaseSettings):
@@ -35,3 +38,39 @@ class ApiSettings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        return [cors_origin(entry) for entry in value]
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        value = value.strip()
+        if not is_host(value):
+            raise ValueError(f"{value!r} is not a host name or an IP address")
+        return value
+
+    @field_validator("viewer", mode="before")
+    @classmethod
+    def _viewer(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip() or None  # set but empty: unset, as for the tokens
+            if value is not None and not is_github_login(value):
+                raise ValueError(f"{value!r} is not a GitHub login")
+        return value
+
+
+def cors_origin(entry: str) -> str:
+    """An allowlist entry as browsers send Origin: lower-case scheme and host, no trailing slash."""
+    if entry == "*":
+        return entry
+    origin = entry.removesuffix("/").lower()
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or "*" in origin:
+        raise ValueError(
+            f"{entry!r} is not an origin like https://example.com "
+            "(scheme and host, an optional port, no path, no wildcard inside)"
+        )
+    return origin

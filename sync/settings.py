@@ -1,10 +1,12 @@
 """GitHub and sync settings: where to fetch from, whom to fetch, and when."""
 
+import ipaddress
 import re
 from datetime import timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import httpx
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -12,6 +14,8 @@ from sync.crontab import crontab_trigger
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")  # one part of a DNS name
 
 # GitHub logins: alphanumerics and single hyphens, at most 39 characters.
 _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
@@ -45,8 +49,21 @@ class SyncSettings(BaseSettings):
     @field_validator("github_api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError("must be an http(s) URL")
+        value = value.strip()
+        try:
+            url = httpx.URL(value)
+        except httpx.InvalidURL:
+            url = None
+        if (
+            url is None
+            or url.scheme not in ("http", "https")
+            or not is_host(url.raw_host.decode("ascii"))
+            or not 0 < (url.port or 80) < 65536
+            or url.query
+            or url.fragment
+            or re.search(r"\s", value)
+        ):
+            raise ValueError("must be an http(s) URL like https://api.github.com (a path is allowed, no query)")
         return value.rstrip("/")
 
     @field_validator("github_token", mode="before")
@@ -66,7 +83,7 @@ class SyncSettings(BaseSettings):
             login = str(item).strip()
             if not login:
                 continue
-            if not _LOGIN.match(login):
+            if not is_github_login(login):
                 raise ValueError(f"{login!r} is not a GitHub login")
             if login.lower() not in {o.lower() for o in owners}:
                 owners.append(login)
@@ -103,3 +120,18 @@ class SyncSettings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.github_token.get_secret_value() if self.github_token else None
+
+
+def is_github_login(value: str) -> bool:
+    return bool(_LOGIN.match(value))
+
+
+def is_host(value: str) -> bool:
+    """A DNS name (ASCII, as IDNA encodes it) or an IP address (IPv6 without brackets)."""
+    try:
+        ipaddress.ip_address(value)
+        return True
+    except ValueError:
+        pass
+    labels = value.removesuffix(".").split(".")
+    return 0 < len(value) <= 253 and all(_LABEL.match(label) for label in labels)

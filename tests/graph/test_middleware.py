@@ -1,11 +1,17 @@
 """The body size cap and CORS, in front of a tiny FastAPI app reached through httpx's ASGI transport."""
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI, Request
 
+from graph.cli import main
 from graph.middleware import BodySizeLimit, add_cors
 from graph.settings import ApiSettings
 
@@ -220,8 +226,34 @@ async def test_the_wildcard_never_comes_with_credentials() -> None:
     assert "access-control-allow-credentials" not in response.headers
 
 
+def refusal(entry: str) -> str:
+    return (
+        f"repofolio: invalid REPOFOLIO_CORS_ORIGINS: {entry!r} is not an origin like https://example.com "
+        "(scheme and host, an optional port, no path, no wildcard inside)"
+    )
+
+
 @pytest.mark.parametrize("entry", ["site.example", "https://*.site.example", "https://site.example/path", "ftp://x"])
-def test_a_malformed_origin_fails_at_start_up(entry: str) -> None:
-    """An allowlist entry that can never match a browser's Origin is refused, naming the variable."""
-    with pytest.raises(ValueError, match="REPOFOLIO_CORS_ORIGINS"):
-        add_cors(FastAPI(), ApiSettings(cors_origins=entry))
+def test_a_malformed_origin_fails_at_start_up(
+    entry: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`repofolio serve` refuses an allowlist entry that can never match a browser's Origin: one line, exit 1."""
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the server started")
+
+    monkeypatch.setattr(uvicorn, "run", never)
+    monkeypatch.setenv("REPOFOLIO_CORS_ORIGINS", f"{SITE}, {entry}")
+    assert main(["serve", "--port", "0"]) == 1
+    out, err = capsys.readouterr()
+    assert (out, err.splitlines()) == ("", [refusal(entry)])
+    assert not (tmp_path / "repofolio.db").exists()  # refused before anything was opened
+
+
+def test_a_malformed_origin_stops_the_repofolio_process_with_one_line(tmp_path: Path) -> None:
+    """The same through the real process: no traceback, exit code 1."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("REPOFOLIO_")}
+    env.update(PYTHONPATH=str(Path(__file__).resolve().parents[2]), REPOFOLIO_CORS_ORIGINS="https://site.example/path")
+    command = [sys.executable, "-m", "graph.cli", "serve", "--port", "0"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", refusal("https://site.example/path") + "\n")
