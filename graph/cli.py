@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.engine import DatabaseUnavailable, open_database
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
-from graph.environment import describe_invalid
+from graph.environment import describe_invalid, unknown_settings
 from graph.schema import create_schema as create_graphql_schema
 from graph.showcase import ShowcaseError, export_showcase, import_showcase
 from sync.console import run_sync_command
@@ -30,6 +30,8 @@ class CommandError(Exception):
 
 
 def _load_settings() -> Settings:
+    for warning in unknown_settings():
+        print(f"repofolio: warning: {warning}", file=sys.stderr)
     try:
         return Settings.load()
     except (ValidationError, SettingsError) as error:

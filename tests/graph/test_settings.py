@@ -1,8 +1,11 @@
-"""Start-up reads the REPOFOLIO_* environment: a bad value is one line naming the variable."""
+"""Start-up reads the REPOFOLIO_* environment: a bad value is one line naming the variable, a typo a warning."""
+
+from pathlib import Path
 
 import pytest
 
 from graph.cli import main
+from graph.environment import known_variables, unknown_settings
 
 
 def start(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
@@ -56,3 +59,36 @@ def test_several_invalid_values_of_one_kind_share_the_line(
             "integer; invalid REPOFOLIO_MAX_DEPTH: Input should be greater than or equal to 1"
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "warning"),
+    [
+        ("REPOFOLIO_GITHUB_OWNER", "unknown setting REPOFOLIO_GITHUB_OWNER (did you mean REPOFOLIO_GITHUB_OWNERS?)"),
+        ("repofolio_prot", "unknown setting repofolio_prot (did you mean REPOFOLIO_PORT?)"),
+        ("REPOFOLIO_ADMINTOKEN", "unknown setting REPOFOLIO_ADMINTOKEN (did you mean REPOFOLIO_ADMIN_TOKEN?)"),
+        ("REPOFOLIO_WHATEVER", "unknown setting REPOFOLIO_WHATEVER"),
+    ],
+)
+def test_an_unknown_variable_is_a_warning_naming_it(
+    name: str, warning: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt setting is not silently ignored; start-up still goes on."""
+    monkeypatch.setenv(name, "1")
+    assert start(capsys) == (0, [f"repofolio: warning: {warning}"])
+
+
+def test_an_unknown_variable_in_dotenv_is_a_warning_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".env").write_text("REPOFOLIO_MAX_DEPTH=10\nREPOFOLIO_MAX_DEPT=3\nOTHER=1\n")
+    assert start(capsys) == (
+        0,
+        ["repofolio: warning: unknown setting REPOFOLIO_MAX_DEPT in .env (did you mean REPOFOLIO_MAX_DEPTH?)"],
+    )
+
+
+def test_known_variables_in_any_case_and_other_programs_ones_raise_no_warning() -> None:
+    environ = {name: "" for name in known_variables()}
+    environ.update(REPOFOLIO_TEST_POSTGRES_URL="x", repofolio_port="1", PORT="1", GITHUB_TOKEN="")
+    assert list(unknown_settings(environ)) == []
