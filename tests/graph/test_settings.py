@@ -1,11 +1,15 @@
-"""Start-up reads the REPOFOLIO_* environment: a bad value is one line naming the variable, a typo a warning."""
+"""Start-up reads the REPOFOLIO_* environment: bad values are one line naming the variable, typos a warning,
+and every setting is in the README's table."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from graph.cli import main
-from graph.environment import known_variables, unknown_settings
+from graph.environment import SETTINGS_CLASSES, known_variables, unknown_settings, variables
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def start(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
@@ -92,3 +96,23 @@ def test_known_variables_in_any_case_and_other_programs_ones_raise_no_warning() 
     environ = {name: "" for name in known_variables()}
     environ.update(REPOFOLIO_TEST_POSTGRES_URL="x", repofolio_port="1", PORT="1", GITHUB_TOKEN="")
     assert list(unknown_settings(environ)) == []
+
+
+def readme_settings() -> set[str]:
+    """The variables the README's settings table names (`_MAX_ALIASES` is short for REPOFOLIO_MAX_ALIASES)."""
+    text = README.read_text()
+    table = re.search(r"\n\| variable \| default \| meaning \|\n\|[-|]+\|\n((?:\|.*\|\n)+)", text)
+    assert table, "the README has no settings table"
+    names: set[str] = set()
+    for row in table[1].splitlines():
+        first_cell = row.split("|")[1]
+        for name in re.findall(r"`([A-Z_]+)`", first_cell):
+            names.add(f"REPOFOLIO{name}" if name.startswith("_") else name)
+    return names
+
+
+def test_every_setting_is_in_the_readme_table_and_nothing_else_is() -> None:
+    documented = readme_settings()
+    fields = {name for cls in SETTINGS_CLASSES for names in variables(cls).values() for name in names}
+    assert sorted(fields - documented) == [], "settings missing from the README's settings table"
+    assert sorted(documented - fields) == [], "the README's settings table names variables nothing reads"
