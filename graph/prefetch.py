@@ -3,9 +3,10 @@
 graphql-core resolves a page of repositories field by field. Left alone, every repository's `languages`,
 `contributors`, `primaryLanguage`… returns an awaitable that a DataLoader batches: one statement per field
 either way, but hundreds of coroutines, futures and gathers a request, which cost more than the SQL. So a
-connection's resolver looks at what its nodes select and loads all of it up front, every batch at once;
-the fields then find their value already in the DataLoader and answer without awaiting (`resolved`).
-Anything not prefetched (a field reached another way) still loads through the same DataLoader.
+connection's resolver looks at what its nodes select (as the execution will: @skip and @include applied) and
+loads all of it up front, every batch at once; the fields then find their value already in the DataLoader
+and answer without awaiting (`resolved`). Anything not prefetched (a field reached another way) still loads
+through the same DataLoader.
 """
 
 import asyncio
@@ -18,12 +19,14 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLIncludeDirective,
     GraphQLObjectType,
     GraphQLResolveInfo,
+    GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionNode,
 )
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
@@ -66,21 +69,37 @@ def contributor_page_key(
 # --- the prefetch ----------------------------------------------------------------------------------------
 
 
+def _included(selection: SelectionNode, variables: VariableValues) -> bool:
+    """Whether @skip and @include keep this selection, as graphql-core decides it."""
+    if not selection.directives:
+        return True
+    skip = get_directive_values(GraphQLSkipDirective, selection, variables)
+    if skip is not None and skip["if"]:
+        return False
+    include = get_directive_values(GraphQLIncludeDirective, selection, variables)
+    return include is None or bool(include["if"])
+
+
 def _fields(
-    selections: Iterable[SelectionNode], fragments: Mapping[str, FragmentDefinitionNode]
+    selections: Iterable[SelectionNode], fragments: Mapping[str, FragmentDefinitionNode], variables: VariableValues
 ) -> Iterator[FieldNode]:
-    """Selected fields, with fragments (named or inline, whatever their type condition) spread in place."""
+    """Selected fields, with fragments (named or inline, whatever their type condition) spread in place;
+    those @skip or @include leave out are left out."""
     for selection in selections:
+        if not _included(selection, variables):
+            continue
         if isinstance(selection, FieldNode):
             yield selection
         elif isinstance(selection, InlineFragmentNode):
-            yield from _fields(selection.selection_set.selections, fragments)
+            yield from _fields(selection.selection_set.selections, fragments, variables)
         elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
-            yield from _fields(fragments[selection.name.value].selection_set.selections, fragments)
+            yield from _fields(fragments[selection.name.value].selection_set.selections, fragments, variables)
 
 
-def _children(node: FieldNode, fragments: Mapping[str, FragmentDefinitionNode]) -> Iterator[FieldNode]:
-    return _fields(node.selection_set.selections if node.selection_set else (), fragments)
+def _children(
+    node: FieldNode, fragments: Mapping[str, FragmentDefinitionNode], variables: VariableValues
+) -> Iterator[FieldNode]:
+    return _fields(node.selection_set.selections if node.selection_set else (), fragments, variables)
 
 
 def _node_fields(info: GraphQLResolveInfo) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -88,19 +107,22 @@ def _node_fields(info: GraphQLResolveInfo) -> Iterator[tuple[str, dict[str, Any]
     arguments coerced by graphql-core, variables and defaults applied, as the field's resolver gets them."""
     repository = info.schema.get_type("Repository")
     assert isinstance(repository, GraphQLObjectType)
-    fragments = info.fragments
+    fragments, variables = info.fragments, info.variable_values
+    if not isinstance(variables, VariableValues):
+        # Strawberry's resolve info holds the coerced values alone; graphql-core's coercion reads them here.
+        variables = VariableValues(sources={}, coerced=variables)
     nodes: list[FieldNode] = []
     for connection in info.field_nodes:
-        for child in _children(connection, fragments):
+        for child in _children(connection, fragments, variables):
             if child.name.value == "nodes":
                 nodes.append(child)
             elif child.name.value == "edges":
-                nodes.extend(edge for edge in _children(child, fragments) if edge.name.value == "node")
+                nodes.extend(edge for edge in _children(child, fragments, variables) if edge.name.value == "node")
     for node in nodes:
-        for field in _children(node, fragments):
+        for field in _children(node, fragments, variables):
             definition = repository.fields.get(field.name.value)
             if definition is not None:
-                yield field.name.value, get_argument_values(definition, field, info.variable_values)
+                yield field.name.value, get_argument_values(definition, field, variables)
 
 
 def _name(value: Any) -> str | None:

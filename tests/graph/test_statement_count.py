@@ -73,3 +73,35 @@ async def test_nodes_by_id_issue_the_same_statement_count_for_3_and_60_ids(
     statements, result = await database.counted(schema, query, {"ids": ids})
     assert [node["id"] for node in result["nodes"]] == ids
     assert statements == 2
+
+
+SKIPPED = """query($n: Int!, $yes: Boolean!, $no: Boolean!) { user(login: "%s") { repositories(first: $n) { nodes {
+  name
+  languages(first: 2) @skip(if: $yes) { totalSize }
+  contributors(first: 2) @include(if: $no) { totalCount }
+  ... on Repository @skip(if: true) { primaryLanguage { name } }
+  ...Owner @include(if: $no)
+} } } }
+fragment Owner on Repository { owner { login } }"""
+
+
+@pytest.mark.parametrize("n", [2, 20])
+async def test_fields_that_skip_or_include_leave_out_issue_no_statement(
+    schema: strawberry.Schema, database: Database, n: int
+) -> None:
+    """@skip(if: true) and @include(if: false), on fields, inline fragments and fragment spreads, with literals
+    or variables: the account and its repositories are the only statements, at 2 repositories as at 20."""
+    data = generate(user_repos=30, org_repos=0)
+    await load_rows(database.sessionmaker, data)
+    query = SKIPPED % data.viewer
+    statements, result = await database.counted(schema, query, {"n": n, "yes": True, "no": False})
+    nodes = result["user"]["repositories"]["nodes"]
+    assert len(nodes) == n
+    assert all(set(node) == {"name"} for node in nodes)
+    assert statements == 2
+    # The same query with the fields kept loads them, one batch each (contributors: pages, then accounts).
+    statements, result = await database.counted(schema, query, {"n": n, "yes": False, "no": True})
+    assert all(
+        set(node) == {"name", "languages", "contributors", "owner"} for node in result["user"]["repositories"]["nodes"]
+    )
+    assert statements == 2 + 1 + 2 + 1
