@@ -1,13 +1,15 @@
 """DataLoaders built per request: each batch runs one statement in its own short session."""
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
+from strawberry.exceptions import WrongNumberOfResultsReturned
 
 from db.base import Base
 from db.models import Contributor, Language, Repository
@@ -16,6 +18,121 @@ from graph import queries
 from graph.pagination import Page
 
 Fetch = Callable[..., Awaitable[dict[Hashable, Page[Any]]]]
+
+
+class Primer:
+    """Fills DataLoaders in one batch per loader per tick, as their own `load` calls would be batched.
+
+    Every key a caller asks for that its loader does not hold gets its cache entry at once (so a `load` of it
+    meanwhile waits for the same value); the keys asked for while the event loop runs one round of callbacks
+    go through each loader's batch function together, and each caller waits on one future of its own. Unlike
+    `load_many`, no future per key is awaited and gathered. The entries end as `load` would leave them: a
+    value, or the error the batch function returned for that key or raised for all of them.
+
+    All the entries and callers of a batch are settled at once, so the callers resume together and their own
+    children load together again, whatever each found in the cache: a caller with nothing to load joins the
+    batch being gathered (or, when a key it needs is still loading, the last batch started).
+    """
+
+    def __init__(self) -> None:
+        self._gathering: _Batch | None = None
+        self._loading: list[_Batch] = []
+
+    def prime(self, wanted: Iterable[tuple[DataLoader[Any, Any], Iterable[Any]]]) -> Awaitable[None] | None:
+        """Load the keys of every (loader, keys) the loaders do not hold: an awaitable done when they are
+        loaded (with values or errors), or None when there is nothing to wait for."""
+        loop = asyncio.get_running_loop()
+        batch = self._gathering
+        added = waits = False
+        for loader, keys in wanted:
+            cache = loader.cache_map
+            pending: tuple[list[Any], list[asyncio.Future[Any]]] | None = None
+            for key in keys:
+                held = cache.get(key)
+                if held is not None and not held.cancelled():
+                    waits = waits or not held.done()
+                    continue
+                if batch is None:
+                    batch = self._gathering = _Batch()
+                    loop.call_soon(self._start, batch)  # as a DataLoader: the callbacks due this round run first
+                if pending is None:
+                    pending = batch.keys.setdefault(loader, ([], []))
+                future = loop.create_future()
+                cache.set(key, future)
+                pending[0].append(key)
+                pending[1].append(future)
+                added = True
+        if not added and batch is None and waits and self._loading:
+            batch = self._loading[-1]
+        if batch is None:
+            return None
+        waiter: asyncio.Future[None] = loop.create_future()
+        waiter.add_done_callback(batch.left)
+        batch.waiters.append(waiter)
+        return waiter
+
+    def _start(self, batch: "_Batch") -> None:
+        batch.task = asyncio.get_running_loop().create_task(self._load(batch))
+
+    async def _load(self, batch: "_Batch") -> None:
+        if self._gathering is batch:
+            self._gathering = None  # keys asked for from now on go to the next batch
+        self._loading.append(batch)
+        results: list[list[Any]] = []
+        try:
+            if not all(waiter.cancelled() for waiter in batch.waiters):
+                results = await asyncio.gather(*(_values(loader, keys) for loader, (keys, _) in batch.keys.items()))
+        finally:
+            self._loading.remove(batch)
+            batch.settle(results)
+
+
+class _Batch:
+    """The keys asked for in one tick, and who waits for them."""
+
+    __slots__ = ("keys", "task", "waiters")
+
+    def __init__(self) -> None:
+        self.keys: dict[DataLoader[Any, Any], tuple[list[Any], list[asyncio.Future[Any]]]] = {}
+        self.waiters: list[asyncio.Future[None]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    def settle(self, results: list[list[Any]]) -> None:
+        """Every entry gets its value or error (cancelled without results: a later `load` asks again), then
+        every caller is released, in one go."""
+        for index, (_, futures) in enumerate(self.keys.values()):
+            values = results[index] if index < len(results) else None
+            for position, future in enumerate(futures):
+                if future.done():
+                    continue
+                if values is None:
+                    future.cancel()
+                    continue
+                value = values[position]
+                if isinstance(value, BaseException):
+                    future.set_exception(value)
+                    future.exception()  # seen: a key no field reads (its parent failed) is not logged unretrieved
+                else:
+                    future.set_result(value)
+        for waiter in self.waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def left(self, waiter: asyncio.Future[None]) -> None:
+        # Nobody waits any more (the request was cancelled): stop the statements, as a DataLoader does.
+        if waiter.cancelled() and self.task is not None and all(w.cancelled() for w in self.waiters):
+            self.task.cancel()
+
+
+async def _values(loader: DataLoader[Any, Any], keys: list[Any]) -> list[Any]:
+    """The batch function's values for `keys`, or the error it raised for each of them, as DataLoader does."""
+    try:
+        values = list(await loader.load_fn(keys))
+        if len(values) != len(keys):
+            raise WrongNumberOfResultsReturned(expected=len(keys), received=len(values))  # noqa: TRY301
+    except Exception as error:  # noqa: BLE001 - each key's field reports it
+        return [error] * len(keys)
+    return values
 
 
 @dataclass
@@ -35,10 +152,13 @@ class Loaders:
     languages_by_repository_id: DataLoader[tuple[Any, ...], Page[tuple[Language, int]]]
     contributors_by_repository_id: DataLoader[tuple[Any, ...], Page[tuple[Contributor, int]]]
     repositories_by_contributor_id: DataLoader[tuple[Any, ...], Page[tuple[Repository, int]]]
+    primer: Primer = field(default_factory=Primer)
 
     def clear(self) -> None:
-        for field in fields(self):
-            getattr(self, field.name).clear_all()
+        for each in fields(self):
+            loader = getattr(self, each.name)
+            if isinstance(loader, DataLoader):
+                loader.clear_all()
 
 
 def create_loaders(sessionmaker: async_sessionmaker[AsyncSession], *, include_hidden: bool = False) -> Loaders:

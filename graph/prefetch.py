@@ -4,12 +4,13 @@ graphql-core resolves a page of repositories field by field. Left alone, every r
 `contributors`, `primaryLanguage`… returns an awaitable that a DataLoader batches: one statement per field
 either way, but hundreds of coroutines, futures and gathers a request, which cost more than the SQL. So a
 connection's resolver looks at what its nodes select (as the execution will: @skip and @include applied) and
-loads all of it up front, every batch at once; the fields then find their value already in the DataLoader
-and answer without awaiting (`resolved`). Anything not prefetched (a field reached another way) still loads
-through the same DataLoader.
+loads all of it up front; the fields then find their value already in the DataLoader and answer without
+awaiting (`resolved`). The loads go through the request's `Primer`, so sibling connections (the repositories
+of every contributor on a page) share one batch per DataLoader, as plain `load` calls would: a query costs
+the same statements however many parents it covers. Anything not prefetched (a field reached another way)
+still loads through the same DataLoader, and finds an error stored for its key as `load` would report it.
 """
 
-import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Any
@@ -151,25 +152,17 @@ def _loads(
 
 
 async def prefetch_repositories(info: Info[Any, Any], rows: Sequence[models.Repository]) -> None:
-    """Load what the current connection's nodes select, for all of `rows`, one batch per DataLoader."""
+    """Load what the current connection's nodes select, for all of `rows`, in the DataLoaders' batches of
+    this tick (shared with the sibling connections that prefetch now)."""
     if not rows:
         return
     loaders: Loaders = info.context.loaders
-    wanted: dict[DataLoader[Any, Any], list[Any]] = {}
+    wanted: list[LoaderKeys] = []
     for name, args in _node_fields(info._raw_info):
         try:
-            for loader, keys in _loads(loaders, name, args, rows):
-                wanted.setdefault(loader, []).extend(keys)
+            wanted.extend(_loads(loaders, name, args, rows))
         except (GraphQLError, ValueError):
             continue  # bad arguments: the field's own resolver reports them
-    # A failed batch primes nothing: the fields that need it load it again through the DataLoader, which
-    # reports the error where it belongs.
-    await asyncio.gather(*(_prime(loader, keys) for loader, keys in wanted.items()), return_exceptions=True)
-
-
-async def _prime(loader: DataLoader[Any, Any], keys: list[Any]) -> None:
-    """One batch of the keys `loader` does not hold yet, straight through its batch function, and the loader
-    primed with the values: what `load_many` does, without a future and a callback per key."""
-    missing = list(dict.fromkeys(key for key in keys if loader.cache_map.get(key) is None))
-    if missing:
-        loader.prime_many(dict(zip(missing, await loader.load_fn(missing), strict=True)))
+    loading = loaders.primer.prime(wanted)
+    if loading is not None:
+        await loading

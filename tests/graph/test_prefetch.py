@@ -1,10 +1,16 @@
 """Prefetched fields answer as their DataLoaders would: values, errors and arguments alike."""
 
+from typing import Any
+
 import pytest
 import strawberry
+from graphql import GraphQLError
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from graph.context import Context, Services
 from graph.demo import DEMO_VIEWER, generate, load_rows
+from graph.settings import ApiSettings
 from tests.graph.test_statement_count import Database
 
 LANGUAGES = (
@@ -21,6 +27,61 @@ def database(
     reads: async_sessionmaker[AsyncSession],
 ) -> Database:
     return Database(engine, read_engine, sessionmaker, reads)
+
+
+async def test_an_error_a_batch_returns_for_one_key_is_that_fields_error_and_no_other(
+    schema: strawberry.Schema, demo_db: async_sessionmaker[AsyncSession], reads: async_sessionmaker[AsyncSession]
+) -> None:
+    """The languages batch answers one repository with an error, as a DataLoader batch function may: that
+    repository's `languages` is null with that error at its path, the others keep their languages."""
+    context = Context(Services(sessionmaker=demo_db, reads=reads, settings=ApiSettings(viewer=DEMO_VIEWER)))
+    loader = context.loaders.languages_by_repository_id
+    load, failed = loader.load_fn, []
+
+    async def one_fails(keys: list[Any]) -> list[Any]:
+        values = list(await load(keys))
+        failed.append(keys[1][0])
+        values[1] = GraphQLError("This repository's languages are unavailable.", extensions={"code": "NOT_FOUND"})
+        return values
+
+    loader.load_fn = one_fails  # type: ignore[assignment]
+    result = await schema.execute(LANGUAGES, variable_values={"first": 2}, context_value=context)
+    nodes = result.data["user"]["repositories"]["nodes"] if result.data else []
+    assert len(nodes) == 5 and len(failed) == 1
+    assert [error.message for error in result.errors or []] == ["This repository's languages are unavailable."]
+    (error,) = result.errors or []
+    assert error.path == ["user", "repositories", "nodes", 1, "languages"]
+    assert nodes[1]["languages"] is None
+    assert all(node["languages"]["totalSize"] > 0 for index, node in enumerate(nodes) if index != 1)
+
+
+async def test_a_failing_batch_runs_once_and_fails_each_field_it_feeds(
+    schema: strawberry.Schema, database: Database
+) -> None:
+    """The languages statement fails: it is sent once (not again by each field), and every repository's
+    `languages` carries the masked error while the primary languages still answer."""
+    await load_rows(database.sessionmaker, generate())
+    async with database.sessionmaker.begin() as session:
+        await session.execute(text("ALTER TABLE repository_language RENAME TO gone"))
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    engines = {database.engine.sync_engine, database.read_engine.sync_engine}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        services = Services(sessionmaker=database.sessionmaker, reads=database.reads, settings=ApiSettings())
+        result = await schema.execute(LANGUAGES, variable_values={"first": 2}, context_value=Context(services))
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
+    nodes = result.data["user"]["repositories"]["nodes"] if result.data else []
+    assert [node["languages"] for node in nodes] == [None] * 5
+    assert all(node["primaryLanguage"] is not None for node in nodes)
+    assert sorted(error.path[3] for error in result.errors or []) == [0, 1, 2, 3, 4]
+    assert sum("repository_language" in statement for statement in statements) == 1
 
 
 @pytest.mark.parametrize("first", [None, 1])

@@ -75,6 +75,118 @@ async def test_nodes_by_id_issue_the_same_statement_count_for_3_and_60_ids(
     assert statements == 2
 
 
+# --- nested shapes: siblings share one batch per DataLoader, so the count does not grow with the page ---------
+
+REPOSITORY_CHILDREN = """name
+  languages(first: 3) { totalSize nodes { name } }
+  contributors(first: 3) { totalCount nodes { login } }
+  repositoryTopics(first: 3) { nodes { topic { name } } }"""
+
+NESTED_SHAPES = {
+    # account (both owners in one lookup), their pages, languages, contributor pages + their accounts
+    "owner -> repositories -> languages/contributors/topics": (
+        "query($n: Int!) {"
+        f" user(login: $viewer) {{ repositories(first: $n) {{ nodes {{ {REPOSITORY_CHILDREN} }} }} }}"
+        f" organization(login: $org) {{ repositories(first: $n) {{ nodes {{ {REPOSITORY_CHILDREN} }} }} }} }}",
+        5,
+    ),
+    # all contributors, their repositories, primary languages, languages (the issue's shape)
+    "contributors -> repositories -> languages": (
+        "query($n: Int!) { contributors(first: $n) { nodes { repositories(first: 3) { nodes {"
+        " primaryLanguage { name } languages(first: 2) { totalSize } } } } } }",
+        4,
+    ),
+    # repositories, their owners, the owners' pinned items, the pinned items' languages and primary languages
+    "repositories -> owner -> pinnedItems -> languages": (
+        "query($n: Int!) { repositories(first: $n) { nodes { owner { login pinnedItems(first: 3) { nodes {"
+        " ... on Repository { name primaryLanguage { name } languages(first: 2) { totalSize } } } } } } } }",
+        5,
+    ),
+    # account, repository pages (2 orders), languages (2 argument sets: `fresh` shares `big`'s), contributor
+    # pages + accounts for 2 argument sets
+    "aliases of one connection with different arguments": (
+        "query($n: Int!) { user(login: $viewer) {"
+        " repositories(first: $n) { nodes {"
+        "  big: languages(first: 1) { totalSize }"
+        "  small: languages(first: 2, orderBy: {field: SIZE, direction: ASC}) { nodes { name } }"
+        "  top: contributors(first: 1) { nodes { login } }"
+        "  byLogin: contributors(first: 2, orderBy: {field: LOGIN, direction: ASC}) { nodes { login } } } }"
+        " fresh: repositories(first: $n, orderBy: {field: NAME, direction: ASC}) { nodes {"
+        "  languages(first: 1) { totalSize } } } } }",
+        9,
+    ),
+    # the three listings; under the repositories: languages, contributor pages + accounts, the contributors'
+    # repositories and their primary languages
+    "cross-cache repositories/languages/contributors nested": (
+        "query($n: Int!) {"
+        " repositories(first: $n) { nodes { name languages(first: 2) { totalSize } contributors(first: 2) { nodes {"
+        "  login repositories(first: 2) { nodes { name primaryLanguage { name } } } } } } }"
+        " contributors(first: $n) { nodes { login totalContributions } }"
+        " languages(first: $n) { nodes { name } } }",
+        8,
+    ),
+    # contributors, their repositories, those repositories' contributor pages + accounts, those contributors'
+    # repositories (other arguments: none cached), their languages
+    "contributors -> repositories -> contributors -> repositories -> languages": (
+        "query($n: Int!) { contributors(first: $n) { nodes { repositories(first: 2) { nodes {"
+        " contributors(first: 2) { nodes { login repositories(first: 3) { nodes {"
+        " languages(first: 2) { totalSize } } } } } } } } } }",
+        6,
+    ),
+    # only ids of repositories: repositories, then their languages and primary languages
+    "nodes(ids:) -> languages": (
+        "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Repository { name"
+        " languages(first: 2) { totalSize } primaryLanguage { name } } } }",
+        3,
+    ),
+}
+
+
+def _variables(shape: str, data: Any, n: int) -> dict[str, Any]:
+    if shape.startswith("nodes"):
+        return {"ids": [row["node_id"] for row in data.repositories[:n]]}
+    organization = next(row for row in data.contributors if row["type"] == "Organization")
+    return {"n": n, "viewer": data.viewer, "org": organization["login"]}
+
+
+def _declared(query: str, variables: dict[str, Any]) -> str:
+    """`query` with $viewer and $org written in (they are fixed logins)."""
+    return query.replace("$viewer", f'"{variables["viewer"]}"').replace("$org", f'"{variables["org"]}"')
+
+
+def _sizes(result: Any) -> list[int]:
+    """How many objects each top-level connection (or list) answered with."""
+    found = []
+    for value in result.values():
+        if isinstance(value, list):
+            found.append(len(value))
+            continue
+        for child in value.values():
+            if isinstance(child, dict) and "nodes" in child:
+                found.append(len(child["nodes"]))
+        if "nodes" in value:
+            found.append(len(value["nodes"]))
+    return found
+
+
+@pytest.mark.parametrize("n", [2, 20])
+@pytest.mark.parametrize("shape", list(NESTED_SHAPES))
+async def test_nested_shapes_issue_the_same_statement_count_for_small_and_large_pages(
+    schema: strawberry.Schema, database: Database, shape: str, n: int
+) -> None:
+    """Each shape costs its fixed count of statements whether its top connection holds 2 or 20 objects."""
+    data = generate(user_repos=50, org_repos=20)
+    await load_rows(database.sessionmaker, data)
+    query, expected = NESTED_SHAPES[shape]
+    variables = _variables(shape, data, n)
+    if "ids" not in variables:
+        query = _declared(query, variables)
+        variables = {"n": n}
+    statements, result = await database.counted(schema, query, variables)
+    assert set(_sizes(result)) == {n}
+    assert statements == expected
+
+
 SKIPPED = """query($n: Int!, $yes: Boolean!, $no: Boolean!) { user(login: "%s") { repositories(first: $n) { nodes {
   name
   languages(first: 2) @skip(if: $yes) { totalSize }
