@@ -2,7 +2,9 @@ import asyncio
 import contextlib
 import fcntl
 import functools
+import logging
 import sqlite3
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -39,12 +41,34 @@ _SQLITE_FILE_POOL: dict[str, Any] = {
 }
 
 
+# The logger SQLAlchemy's `echo` writes each statement to (its text as sent, then its parameters); the read
+# engine's is a child of it, READ_ENGINE_NAME appended, so a line says which engine sent the statement.
+ECHO_LOGGER = "sqlalchemy.engine.Engine"
+READ_ENGINE_NAME = "read"
+
+
+def _echo(settings: DatabaseSettings, name: str | None = None) -> bool:
+    """`echo=` for an engine. Left alone, SQLAlchemy's echo writes to stdout through a handler of its own on
+    each engine's logger; the server's own lines (uvicorn's) go to stderr, so the statements go there too,
+    interleaved with them, through one handler for every engine."""
+    if settings.database_echo:
+        logger = logging.getLogger(ECHO_LOGGER)
+        if not logger.handlers:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+            logger.addHandler(handler)
+        child = logging.getLogger(f"{ECHO_LOGGER}.{name}") if name else logger
+        if not child.handlers:  # SQLAlchemy adds its stdout handler to a logger without one
+            child.addHandler(logging.NullHandler())
+    return settings.database_echo
+
+
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     url = make_url(settings.database_url)
     options: dict[str, Any] = {}
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         options = _SQLITE_FILE_POOL
-    engine = _create_async_engine(url, echo=settings.database_echo, pool_pre_ping=False, **options)
+    engine = _create_async_engine(url, echo=_echo(settings), pool_pre_ping=False, **options)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     return engine
@@ -59,7 +83,8 @@ def create_read_engine(settings: DatabaseSettings, engine: AsyncEngine) -> Async
         return engine
     return _create_async_engine(
         engine.url,
-        echo=settings.database_echo,
+        echo=_echo(settings, READ_ENGINE_NAME),
+        logging_name=READ_ENGINE_NAME,
         async_creator=functools.partial(LoopConnection, read_only_connector(path)),
         **_SQLITE_FILE_POOL,
     )
@@ -175,6 +200,8 @@ class DataVersionReader:
         path = _sqlite_file(engine.url)
         if path is not None:
             self._sqlite = read_only_connector(path)()
+            if engine.echo:  # this connection bypasses the engine: its reads are echoed here
+                self._sqlite.set_trace_callback(engine.sync_engine.logger.info)
 
     async def read(self) -> int:
         if self._sqlite is not None:
