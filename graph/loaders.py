@@ -72,12 +72,13 @@ class Primer:
         return waiter
 
     def _start(self, batch: "_Batch") -> None:
-        batch.task = asyncio.get_running_loop().create_task(self._load(batch))
+        asyncio.get_running_loop().create_task(self._load(batch))
 
     async def _load(self, batch: "_Batch") -> None:
         if self._gathering is batch:
             self._gathering = None  # keys asked for from now on go to the next batch
         self._loading.append(batch)
+        batch.task = asyncio.current_task()  # cancellable from here on: `settle` runs whatever happens
         results: list[list[Any]] = []
         try:
             if not all(waiter.cancelled() for waiter in batch.waiters):
@@ -119,8 +120,14 @@ class _Batch:
                 waiter.set_result(None)
 
     def left(self, waiter: asyncio.Future[None]) -> None:
-        # Nobody waits any more (the request was cancelled): stop the statements, as a DataLoader does.
-        if waiter.cancelled() and self.task is not None and all(w.cancelled() for w in self.waiters):
+        # Nobody waits any more (the request was cancelled): stop the statements, as a DataLoader does, and
+        # leave no entry pending, so a later `load` of a key asks again.
+        if not waiter.cancelled() or not all(w.cancelled() for w in self.waiters):
+            return
+        for _, futures in self.keys.values():
+            for future in futures:
+                future.cancel()
+        if self.task is not None:
             self.task.cancel()
 
 

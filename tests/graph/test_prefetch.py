@@ -1,5 +1,6 @@
 """Prefetched fields answer as their DataLoaders would: values, errors and arguments alike."""
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -7,9 +8,11 @@ import strawberry
 from graphql import GraphQLError
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from strawberry.dataloader import DataLoader
 
 from graph.context import Context, Services
 from graph.demo import DEMO_VIEWER, generate, load_rows
+from graph.loaders import Primer
 from graph.settings import ApiSettings
 from tests.graph.test_statement_count import Database
 
@@ -95,3 +98,32 @@ async def test_a_variable_in_a_node_fields_arguments_is_applied(
     nodes = result["user"]["repositories"]["nodes"]
     assert len(nodes) == 5 and all(node["languages"]["totalSize"] > 0 for node in nodes)
     assert statements == 4
+
+
+async def test_a_cancelled_prefetch_stops_its_batch_and_a_later_load_asks_again() -> None:
+    """Every caller of a batch is cancelled (a request timed out) while its statement runs: the batch is
+    cancelled with it, and its keys are not left pending: a later `load` runs the batch function again."""
+    started, calls = asyncio.Event(), []
+
+    async def batch(keys: list[int]) -> list[int]:
+        calls.append(keys)
+        if len(calls) == 1:
+            started.set()
+            await asyncio.Event().wait()  # held until cancelled
+        return [key * 10 for key in keys]
+
+    loader: DataLoader[int, int] = DataLoader(load_fn=batch)
+    primer = Primer()
+
+    async def request() -> None:
+        waiting = primer.prime([(loader, [1, 2])])
+        assert waiting is not None
+        await waiting
+
+    caller = asyncio.create_task(request())
+    await asyncio.wait_for(started.wait(), timeout=5)
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    assert await asyncio.wait_for(loader.load(2), timeout=5) == 20
+    assert calls == [[1, 2], [2]]
