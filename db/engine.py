@@ -5,8 +5,8 @@ import functools
 import logging
 import sqlite3
 import sys
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, TypeVar
 
 from sqlalchemy import event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,14 +14,16 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
-from db import bookkeeping, models, showcase  # noqa: F401  (registers every table on Base.metadata)
-from db.base import Base
+from db import migrate
 from db.bookkeeping import DATA_VERSION, Meta
 from db.loop_sqlite import LoopConnection, read_only_connector
+from db.migrate import SchemaState
 from db.settings import DatabaseSettings
 
+T = TypeVar("T")
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-# pg_advisory_xact_lock key that serializes schema creation ("repofolio" in ASCII, fits a bigint).
+# pg_advisory_xact_lock key that serializes migrations ("repofolio" in ASCII, fits a bigint).
 SCHEMA_LOCK_KEY = 0x7265706F666F6C69
 
 
@@ -114,19 +116,32 @@ class DatabaseUnavailable(Exception):
 
 @contextlib.asynccontextmanager
 async def open_database(settings: DatabaseSettings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """An engine with the schema created (if the database is new), for one command; disposed on exit."""
+    """An engine with its schema upgraded to head (created, if the database is new), for one command;
+    disposed on exit."""
+    async with _command_engine(settings) as engine:
+        await _or_unusable(settings, create_schema(engine))
+        yield create_sessionmaker(engine)
+
+
+@contextlib.asynccontextmanager
+async def _command_engine(settings: DatabaseSettings) -> AsyncIterator[AsyncEngine]:
     try:
         engine = create_engine(settings)
     except Exception as error:  # an unknown dialect or a malformed URL
         raise DatabaseUnavailable(_unusable(settings, error)) from None
     try:
-        try:
-            await create_schema(engine)
-        except Exception as error:  # a missing directory, a refused connection, bad credentials…
-            raise DatabaseUnavailable(_unusable(settings, error)) from None
-        yield create_sessionmaker(engine)
+        yield engine
     finally:
         await engine.dispose()
+
+
+async def _or_unusable(settings: DatabaseSettings, work: Awaitable[T]) -> T:
+    try:
+        return await work
+    except DatabaseUnavailable:
+        raise
+    except Exception as error:  # a missing directory, a refused connection, bad credentials…
+        raise DatabaseUnavailable(_unusable(settings, error)) from None
 
 
 def _unusable(settings: DatabaseSettings, error: BaseException) -> str:
@@ -142,17 +157,35 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-async def create_schema(engine: AsyncEngine) -> None:
-    """Create every missing table and index; harmless on an existing database.
+async def create_schema(engine: AsyncEngine) -> SchemaState:
+    """Upgrade the schema to the head revision (db/migrations): a new database gets every table, one made
+    before migrations is stamped as the baseline first. The state found before, for `repofolio db upgrade`.
 
-    Several processes may start on one new database at once: on PostgreSQL each waits for an advisory lock,
-    on a SQLite file for an exclusive lock on a file beside it, so the first creates the tables and the
-    others find them instead of failing on a duplicate (readers and a running sync never wait on either).
+    A database at head is only read. Otherwise several processes may start on it at once: on PostgreSQL each
+    waits for an advisory lock, on a SQLite file for an exclusive lock on a file beside it, so the first
+    migrates and the others find it done (readers never wait on either; on SQLite a migration waits for a
+    running sync's write). A database newer than this code raises DatabaseUnavailable, in one line.
     """
-    async with _sqlite_schema_lock(engine), engine.begin() as conn:
-        await _lock_schema(conn)
-        await conn.run_sync(Base.metadata.create_all)
-        await _ensure_meta(conn)
+    try:
+        async with _sqlite_schema_lock(engine):
+            state = await _read_state(engine)
+            if state.at_head:
+                return state
+            async with engine.connect() as conn, _sqlite_foreign_keys_off(conn):
+                async with conn.begin():
+                    await _lock_schema(conn)
+                    state = await conn.run_sync(migrate.upgrade)
+                    await _check_foreign_keys(conn)
+                    await _ensure_meta(conn)
+                return state
+    except migrate.SchemaError as error:
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(f"cannot use the database at {where}: {error}") from None
+
+
+async def _read_state(engine: AsyncEngine) -> SchemaState:
+    async with engine.connect() as conn:
+        return await conn.run_sync(migrate.read_state)
 
 
 @contextlib.asynccontextmanager
@@ -169,11 +202,38 @@ async def _sqlite_schema_lock(engine: AsyncEngine) -> AsyncIterator[None]:
         lock.close()  # closing releases the lock
 
 
+@contextlib.asynccontextmanager
+async def _sqlite_foreign_keys_off(conn: AsyncConnection) -> AsyncIterator[None]:
+    # SQLite's own recipe for schema changes: a migration that copies a table (Alembic's batch mode) drops
+    # the old one, which with foreign keys on would delete, by cascade, every row that refers to it. The
+    # pragma is ignored inside a transaction, so it is set before one; _check_foreign_keys checks after.
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    await conn.commit()
+    try:
+        yield
+    finally:
+        await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        await conn.commit()
+
+
 async def _lock_schema(conn: AsyncConnection) -> None:
-    # Only other schema creators wait on this lock, never readers or a running sync. (SQLite has no such
-    # lock short of its write lock, which a long sync in another process may hold: not taken there.)
+    # Only other migrators wait on PostgreSQL's advisory lock, never readers or a running sync. On SQLite,
+    # the write lock at once: a deferred transaction that read first could not write after another
+    # process's commit (WAL), and with the file lock held only a sync's writes contend for it.
     if conn.dialect.name == "postgresql":
         await conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK_KEY)))
+    elif conn.dialect.name == "sqlite":
+        await conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def _check_foreign_keys(conn: AsyncConnection) -> None:
+    if conn.dialect.name == "sqlite":
+        broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).first()
+        if broken is not None:
+            raise migrate.SchemaError(f"a migration left a row of {broken[0]} referring to a missing row")
 
 
 async def _ensure_meta(conn: AsyncConnection) -> None:

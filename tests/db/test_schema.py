@@ -1,12 +1,16 @@
 import asyncio
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.bookkeeping import Meta
 from db.engine import create_engine, create_schema, create_sessionmaker
+from db.migrate import alembic_config
+from db.models import Repository
 from db.settings import DatabaseSettings
+from tests.db.legacy import ROWS, make_195a580_database
 
 GRAPH_TABLES = {"repository", "language", "contributor", "repository_language", "repository_contributor"}
 
@@ -31,7 +35,7 @@ async def test_sqlite_connections_enforce_foreign_keys_and_use_wal(engine: Async
 async def test_processes_starting_at_once_on_a_new_database_all_succeed(
     db_settings: DatabaseSettings,
 ) -> None:
-    """Three engines creating the schema of one empty database concurrently all succeed, with one meta row."""
+    """Three engines migrating one empty database concurrently all succeed, with one meta row."""
     engines = [create_engine(db_settings) for _ in range(3)]
     await engines[0].dispose()  # the fixture-free path: nothing has created any table yet
     try:
@@ -39,6 +43,22 @@ async def test_processes_starting_at_once_on_a_new_database_all_succeed(
         async with engines[0].connect() as conn:
             assert set(await conn.run_sync(lambda c: inspect(c).get_table_names())) >= GRAPH_TABLES
             assert await conn.scalar(select(func.count()).select_from(Meta)) == 1
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+
+async def test_processes_starting_at_once_on_a_195a580_database_stamp_it_once(db_settings: DatabaseSettings) -> None:
+    """Three engines opening one database made before migrations concurrently all succeed: it is stamped
+    once, at head, and keeps its rows."""
+    await make_195a580_database(db_settings.database_url)
+    engines = [create_engine(db_settings) for _ in range(3)]
+    try:
+        await asyncio.wait_for(asyncio.gather(*(create_schema(engine) for engine in engines)), timeout=30)
+        async with engines[0].connect() as conn:
+            revisions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+            assert revisions == list(ScriptDirectory.from_config(alembic_config()).get_heads())
+            assert await conn.scalar(select(func.count()).select_from(Repository)) == len(ROWS["repository"])
     finally:
         for engine in engines:
             await engine.dispose()

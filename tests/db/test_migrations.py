@@ -1,0 +1,201 @@
+"""Schema migrations: a 195a580 database is stamped and upgraded with its data; new databases get exactly the
+schema 195a580 made; the models agree with the head revision; a newer database stops start-up in one line."""
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db import bookkeeping, migrate, models, showcase  # noqa: F401  (registers every table on Base.metadata)
+from db.base import Base
+from db.engine import DatabaseUnavailable, create_engine, create_schema, open_database, read_data_version
+from db.models import Repository
+from db.settings import DatabaseSettings
+from db.showcase import Showcase
+from tests.db.legacy import HIDDEN_SHOWCASE_KEYS, ROWS, make_195a580_database, read_rows
+
+
+def _revisions(conn: Connection) -> tuple[str, ...]:
+    return MigrationContext.configure(conn).get_current_heads()
+
+
+async def _revisions_of(engine: AsyncEngine) -> tuple[str, ...]:
+    async with engine.connect() as conn:
+        return await conn.run_sync(_revisions)
+
+
+def _heads() -> tuple[str, ...]:
+    return tuple(ScriptDirectory.from_config(migrate.alembic_config()).get_heads())
+
+
+async def test_a_database_made_by_195a580_is_stamped_and_upgraded_with_its_data_intact(
+    db_settings: DatabaseSettings,
+) -> None:
+    """Opening a 195a580 database the way every command does stamps it as the baseline and upgrades it to
+    head; every row of every table is as it was, hidden showcase entries still hidden, the data version kept."""
+    url = db_settings.database_url
+    await make_195a580_database(url)
+    before = await read_rows(url)
+    assert {name: len(rows) for name, rows in before.items()} == {name: len(rows) for name, rows in ROWS.items()}
+
+    async with open_database(db_settings) as sessionmaker, sessionmaker() as session:
+        hidden = set(await session.scalars(select(Showcase.key).where(Showcase.hidden)))
+        names = list(await session.scalars(select(Repository.full_name).order_by(Repository.id)))
+        version = await read_data_version(session)
+        assert _heads() == await session.run_sync(lambda s: _revisions(s.connection()))
+
+    assert hidden == HIDDEN_SHOWCASE_KEYS
+    assert names == ["Octo/alpha", "Octo/beta", "Octo/gamma"]
+    assert version == 7
+    assert await read_rows(url) == before
+
+
+def _describe(conn: Connection) -> dict[str, Any]:
+    """Every table's columns, keys, constraints and indexes, with their names, as the database reports them."""
+    found = inspect(conn)
+    schema: dict[str, Any] = {}
+    for table in sorted(set(found.get_table_names()) - {"alembic_version"}):
+        schema[table] = {
+            "columns": [
+                (c["name"], c["type"].compile(dialect=conn.dialect), c["nullable"], c["default"])
+                for c in found.get_columns(table)
+            ],
+            "primary_key": found.get_pk_constraint(table),
+            "foreign_keys": sorted(
+                (fk["name"], fk["constrained_columns"], fk["referred_table"], fk["referred_columns"], fk["options"])
+                for fk in found.get_foreign_keys(table)
+            ),
+            "unique": sorted((u["name"], u["column_names"]) for u in found.get_unique_constraints(table)),
+            "indexes": sorted((i["name"], i["column_names"], i["unique"]) for i in found.get_indexes(table)),
+        }
+    if conn.dialect.name == "sqlite":  # SQLite keeps each table's and index's DDL as text: the very same
+        rows = conn.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name != 'alembic_version' ORDER BY name"
+        )
+        schema["sqlite_master"] = [tuple(row) for row in rows]
+    return schema
+
+
+async def test_a_new_database_gets_exactly_the_schema_195a580_made(
+    db_settings: DatabaseSettings, tmp_path: Path
+) -> None:
+    """The baseline revision on an empty database makes what 195a580's create_all made: the same tables,
+    columns, types, keys, constraint and index names (and on SQLite the same DDL text)."""
+    await make_195a580_database(db_settings.database_url)
+    made_by_195a580 = await _description(db_settings)
+    if db_settings.database_url.startswith("postgresql"):
+        engine = create_engine(db_settings)
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+    else:
+        db_settings = DatabaseSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'new.db'}")
+    engine = create_engine(db_settings)
+    try:
+        await create_schema(engine)
+    finally:
+        await engine.dispose()
+    assert await _description(db_settings) == made_by_195a580
+
+
+async def _description(settings: DatabaseSettings) -> dict[str, Any]:
+    engine = create_engine(settings)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(_describe)
+    finally:
+        await engine.dispose()
+
+
+async def test_the_models_and_the_head_revision_agree(engine: AsyncEngine) -> None:
+    """Alembic finds nothing to autogenerate between the models and a database upgraded to head: a model
+    change without its migration fails here."""
+    options = {"compare_type": True, "compare_server_default": True}
+    async with engine.connect() as conn:
+        differences = await conn.run_sync(
+            lambda c: compare_metadata(MigrationContext.configure(c, opts=options), Base.metadata)
+        )
+    assert differences == []
+    assert await _revisions_of(engine) == _heads()
+
+
+async def test_a_database_newer_than_this_code_stops_start_up_with_one_line(engine: AsyncEngine) -> None:
+    """A database at a revision this code does not have is left alone, and start-up fails with one line that
+    names both revisions and says what to do."""
+    async with engine.begin() as conn:
+        await conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(DatabaseUnavailable) as raised:
+        await create_schema(engine)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.endswith(
+        f"the database is at revision 9999, newer than this repofolio (head {', '.join(_heads())}): upgrade repofolio"
+    )
+    assert await _revisions_of(engine) == ("9999",)
+
+
+async def test_a_database_with_some_of_the_tables_and_no_version_is_refused(db_settings: DatabaseSettings) -> None:
+    """Tables that look like part of a repofolio database, without alembic_version, are neither stamped nor
+    completed: start-up stops with one line naming what is missing, and nothing is created."""
+    await make_195a580_database(db_settings.database_url, statements=slice(0, 3))  # sync_run and cached_response
+    engine = create_engine(db_settings)
+    try:
+        with pytest.raises(DatabaseUnavailable, match="some of repofolio's tables but not contributor, language"):
+            await create_schema(engine)
+        async with engine.connect() as conn:
+            tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+        assert tables == {"sync_run", "cached_response"}
+    finally:
+        await engine.dispose()
+
+
+LATER_REVISION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9000"
+down_revision = "{head}"
+
+
+def upgrade() -> None:
+    # On SQLite, a copy of the table (batch mode), as a migration that alters a column would make.
+    recreate = "always" if op.get_context().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("repository", recreate=recreate) as batch:
+        batch.add_column(sa.Column("watchers_count", sa.Integer(), nullable=True))
+"""
+
+
+async def test_a_later_revision_reaches_a_195a580_database_and_keeps_every_row(
+    db_settings: DatabaseSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A revision after the baseline that copies the repository table (SQLite batch mode) runs on a 195a580
+    database: the new column is there, and the rows that refer to repositories (languages, contributors) are
+    not deleted by cascade with the old copy of the table."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9000_later.py").write_text(LATER_REVISION.format(head=_heads()[0]))
+    monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
+    url = db_settings.database_url
+    await make_195a580_database(url)
+    before = await read_rows(url)
+
+    engine = create_engine(db_settings)
+    try:
+        state = await create_schema(engine)
+        assert state.made_before_migrations
+        assert await _revisions_of(engine) == ("9000",)
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(lambda c: [col["name"] for col in inspect(c).get_columns("repository")])
+            if conn.dialect.name == "sqlite":
+                assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        await engine.dispose()
+    assert "watchers_count" in columns
+    assert await read_rows(url) == before
