@@ -3,6 +3,7 @@ import contextlib
 import fcntl
 import functools
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable
@@ -121,6 +122,21 @@ async def open_database(settings: DatabaseSettings) -> AsyncIterator[async_sessi
     async with _command_engine(settings) as engine:
         await _or_unusable(settings, create_schema(engine))
         yield create_sessionmaker(engine)
+
+
+async def upgrade_database(settings: DatabaseSettings) -> SchemaState:
+    """`repofolio db upgrade`: the schema brought to head; the state it was in before."""
+    async with _command_engine(settings) as engine:
+        return await _or_unusable(settings, create_schema(engine))
+
+
+async def read_schema_state(settings: DatabaseSettings) -> SchemaState:
+    """`repofolio db current`: the database's revision, read without changing anything (nor creating a file)."""
+    async with _command_engine(settings) as engine:
+        path = _sqlite_file(engine.url)
+        if path is not None and not await asyncio.to_thread(os.path.exists, path):
+            raise DatabaseUnavailable(_unusable(settings, FileNotFoundError("no such file")))
+        return await _or_unusable(settings, _read_state(engine))
 
 
 @contextlib.asynccontextmanager

@@ -1,4 +1,4 @@
-"""The `repofolio` command: serve the API, sync the cache, print the schema, edit the showcase."""
+"""The `repofolio` command: serve the API, sync the cache, print the schema, edit the showcase, migrate."""
 
 import argparse
 import asyncio
@@ -12,9 +12,11 @@ from typing import Any, TypeVar
 import uvicorn
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.engine import DatabaseUnavailable, open_database
+from db.engine import DatabaseUnavailable, open_database, read_schema_state, upgrade_database
+from db.migrate import BASELINE, SchemaState, print_history
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
 from graph.environment import describe_invalid, unknown_settings
@@ -119,6 +121,50 @@ def showcase_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def db_upgrade(_: argparse.Namespace) -> int:
+    settings = _load_settings().database
+    before = asyncio.run(upgrade_database(settings))
+    where = _where(settings)
+    head = ", ".join(before.heads)
+    if before.at_head:
+        print(f"the database at {where} is at head, {head}: nothing to upgrade")
+    elif before.made_before_migrations:
+        print(f"stamped the database at {where} (made before migrations) {BASELINE}, then upgraded it to {head}")
+    elif not before.current:
+        print(f"created the schema of the database at {where} at {head}")
+    else:
+        print(f"upgraded the database at {where} from {', '.join(before.current)} to {head}")
+    return 0
+
+
+def db_current(_: argparse.Namespace) -> int:
+    state: SchemaState = asyncio.run(read_schema_state(_load_settings().database))
+    head = ", ".join(state.heads)
+    current = ", ".join(state.current)
+    if state.unknown:
+        print(f"{current} (newer than this repofolio, whose head is {head}: upgrade repofolio)")
+    elif state.at_head:
+        print(f"{current} (head)")
+    elif state.current:
+        print(f"{current} (head is {head}: `repofolio db upgrade` upgrades it)")
+    elif state.made_before_migrations:
+        print(f"none: made before migrations (`repofolio db upgrade` stamps it {BASELINE} and upgrades it to {head})")
+    elif state.baseline_tables:
+        print("none: some of repofolio's tables but not all, and no alembic_version (not a database repofolio made)")
+    else:
+        print(f"none: an empty database (`repofolio db upgrade` creates the schema at {head})")
+    return 0
+
+
+def db_history(_: argparse.Namespace) -> int:
+    print_history(sys.stdout)
+    return 0
+
+
+def _where(settings: DatabaseSettings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="repofolio", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -139,6 +185,16 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd = showcase_commands.add_parser("import", help="apply a YAML file (all or nothing)")
     import_cmd.add_argument("file", help="the YAML file, or - for standard input")
     import_cmd.set_defaults(run=showcase_import)
+
+    db_cmd = commands.add_parser("db", help="the database's schema revision (every command upgrades it to head)")
+    db_commands = db_cmd.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="upgrade the schema to head (a new database: create it)").set_defaults(
+        run=db_upgrade
+    )
+    db_commands.add_parser("current", help="print the database's revision, changing nothing").set_defaults(
+        run=db_current
+    )
+    db_commands.add_parser("history", help="list the migrations, newest first").set_defaults(run=db_history)
     return parser
 
 
