@@ -43,7 +43,8 @@ def _load_settings() -> Settings:
 async def _with_database(
     settings: DatabaseSettings, work: Callable[[async_sessionmaker[AsyncSession]], Coroutine[Any, Any, T]]
 ) -> T:
-    """Create the schema if the database is new, then run `work`; every command goes through here."""
+    """Upgrade the schema to head (create it, if the database is new), then run `work`; every command that
+    opens the database goes through here."""
     async with open_database(settings) as sessionmaker:
         return await work(sessionmaker)
 
