@@ -16,6 +16,8 @@ may so run twice for one field: ours are pure reads of prefetched rows, so only 
 that unusual path. Mutations, and executions with middleware, never take the planned path.
 """
 
+from __future__ import annotations
+
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -27,11 +29,11 @@ from graphql import (
     GraphQLID,
     GraphQLInt,
     GraphQLList,
+    GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
-    GraphQLScalarType,
     GraphQLString,
     OperationType,
     TypeNameMetaFieldDef,
@@ -47,7 +49,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from graph.fastpath import PLAIN, Plain
 
 # A compiled completion: (resolved value, the field's path, its resolve info or None) -> response value.
-Complete = Callable[[Any, Path, GraphQLResolveInfo | None], Any]
+Complete = Callable[[Any, Path, GraphQLResolveInfo[Any] | None], Any]
 
 
 class _Bail(Exception):  # noqa: N818 - a signal, not an error
@@ -82,7 +84,7 @@ class _Field:
         self.nodes = [detail.node for detail in details]
         self.definition = definition
         self.attribute: str | None = None  # read this attribute of the source...
-        self.call: Callable[[Any, GraphQLResolveInfo | None, dict[str, Any]], Any] | None = None  # ...or call this
+        self.call: Callable[[Any, GraphQLResolveInfo[Any] | None, dict[str, Any]], Any] | None = None  # ...or call this
         self.args: dict[str, Any] = {}
         self.info = False  # whether the call, type resolution or is_type_of needs a resolve info
         self.leaf = False  # a scalar or enum (or a list of them): nothing below it needs its path
@@ -210,7 +212,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         field.leaf = is_leaf_type(named) and not field.info
         field.nullable = not isinstance(definition.type, GraphQLNonNull)
         if field.call is None:
-            field.exact = _EXACT.get(named)  # type: ignore[call-overload]
+            field.exact = _EXACT.get(named)
         field.complete = self._completion(definition.type, field)
         return field
 
@@ -223,7 +225,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if isinstance(of_type, GraphQLList):
             item = self._completion(of_type.of_type, field)
 
-            def complete_list(value: Any, path: Path, info: GraphQLResolveInfo | None) -> Any:
+            def complete_list(value: Any, path: Path, info: GraphQLResolveInfo[Any] | None) -> Any:
                 if value is None:
                     if nullable:
                         return None
@@ -237,7 +239,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if is_leaf_type(of_type):
             coerce = of_type.coerce_output_value
 
-            def complete_leaf(value: Any, path: Path, info: GraphQLResolveInfo | None) -> Any:
+            def complete_leaf(value: Any, path: Path, info: GraphQLResolveInfo[Any] | None) -> Any:
                 if value is None:
                     if nullable:
                         return None
@@ -253,13 +255,14 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         resolve_type = self._runtime_type(of_type)
 
-        def complete_object(value: Any, path: Path, info: GraphQLResolveInfo | None) -> Any:
+        def complete_object(value: Any, path: Path, info: GraphQLResolveInfo[Any] | None) -> Any:
             if value is None:
                 if nullable:
                     return None
                 raise _Bail
             object_type = resolve_type(value, info)
-            if object_type.is_type_of is not None and object_type.is_type_of(value, info) is not True:
+            # info is None only where `_checks_type_with_info` found an `is_type_of` that never reads it.
+            if object_type.is_type_of is not None and object_type.is_type_of(value, info) is not True:  # type: ignore[arg-type]
                 raise _Bail
             return self._object(object_type, field, value, path)
 
@@ -267,14 +270,14 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _runtime_type(
         self, output_type: GraphQLObjectType | GraphQLAbstractType
-    ) -> Callable[[Any, GraphQLResolveInfo | None], GraphQLObjectType]:
+    ) -> Callable[[Any, GraphQLResolveInfo[Any] | None], GraphQLObjectType]:
         """The object type a value of `output_type` completes as."""
         if isinstance(output_type, GraphQLObjectType):
             return lambda value, info: output_type
         resolve_type = output_type.resolve_type or self.type_resolver
         schema = self.schema
 
-        def runtime_type(value: Any, info: GraphQLResolveInfo | None) -> GraphQLObjectType:
+        def runtime_type(value: Any, info: GraphQLResolveInfo[Any] | None) -> GraphQLObjectType:
             name = resolve_type(value, info, output_type)  # type: ignore[arg-type]
             if inspect.iscoroutine(name):
                 name.close()
@@ -287,7 +290,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 
 # Built-in scalars whose output is the value itself when it has exactly this Python type (Int: in 32 bits).
-_EXACT: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool, GraphQLInt: int}
+_EXACT: dict[GraphQLNamedType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool, GraphQLInt: int}
 _MIN_INT, _MAX_INT = -(2**31), 2**31 - 1
 
 
@@ -304,5 +307,5 @@ def _typename(name: str) -> Callable[..., str]:
     return lambda source, info, args: name
 
 
-def _identity(value: Any, path: Path, info: GraphQLResolveInfo | None) -> Any:
+def _identity(value: Any, path: Path, info: GraphQLResolveInfo[Any] | None) -> Any:
     return value

@@ -40,7 +40,7 @@ class Plain:
     needs_info: bool  # whether `call` needs the resolve info
     is_async: bool  # whether `call` returns an awaitable
     arguments: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # GraphQL's arguments as the call's
-    call: Callable[[Any, GraphQLResolveInfo | None, dict[str, Any]], Any] | None = None
+    call: Callable[[Any, GraphQLResolveInfo[Any] | None, dict[str, Any]], Any] | None = None
 
 
 def _is_plain_scalar(annotation: Any) -> bool:
@@ -50,7 +50,7 @@ def _is_plain_scalar(annotation: Any) -> bool:
 
 
 def _attribute(name: str) -> Callable[..., Any]:
-    def resolve(source: Any, info: GraphQLResolveInfo) -> Any:
+    def resolve(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
         return getattr(source, name)
 
     setattr(resolve, PLAIN, Plain(name, needs_info=False, is_async=False))
@@ -84,12 +84,12 @@ def _direct(field: StrawberryField, graphql_names: dict[str, str], schema: straw
             for name, value in kwargs.items()
         }
 
-    def call(source: Any, info: GraphQLResolveInfo | None, kwargs: dict[str, Any]) -> Any:
+    def call(source: Any, info: GraphQLResolveInfo[Any] | None, kwargs: dict[str, Any]) -> Any:
         if info_name is not None:
             kwargs = {**kwargs, info_name: info_class(_raw_info=info, _field=field)}  # type: ignore[arg-type]
         return func(source, **kwargs) if takes_self else func(**kwargs)
 
-    def resolve(source: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+    def resolve(source: Any, info: GraphQLResolveInfo[Any], **kwargs: Any) -> Any:
         return call(source, info, python_arguments(kwargs))
 
     setattr(resolve, PLAIN, Plain(None, info_name is not None, resolver.is_async, python_arguments, call))

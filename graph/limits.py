@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -26,7 +27,6 @@ from graphql import (
     NullValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationRule,
     VariableNode,
     get_named_type,
     is_composite_type,
@@ -248,7 +248,7 @@ class QueryLimits(SchemaExtension):
         options["max_comments"] = self.settings.max_tokens
         # A GET request carries its query in the URL, which the body size limit never sees.
         options["max_source_length"] = self.settings.max_body_bytes
-        rules: list[type[ValidationRule]] = []
+        rules: list[type[ASTValidationRule]] = []
         if MaxIntrospectionDepthRule not in context.validation_rules:
             rules.append(MaxIntrospectionDepthRule)
         if not self.settings.introspection:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from graphql import GraphQLError
-from sqlalchemy import ColumnElement, Select, and_, case, func, inspect, literal, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, func, inspect, literal, select
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 T = TypeVar("T")
@@ -89,10 +89,10 @@ def paginate(
     entity: Any,
     base: Select[Any],
     *,
-    parent: ColumnElement[Any] | None,
-    order_by: Sequence[ColumnElement[Any]],
+    parent: SQLColumnExpression[Any] | None,
+    order_by: Sequence[SQLColumnExpression[Any]],
     page: PageArgs,
-    size: ColumnElement[Any] | None = None,
+    size: SQLColumnExpression[Any] | None = None,
     extra: Sequence[KeyedColumnElement[Any]] = (),
     keys_only: bool = False,
 ) -> Select[Any]:

@@ -103,7 +103,7 @@ def _children(
     return _fields(node.selection_set.selections if node.selection_set else (), fragments, variables)
 
 
-def _node_fields(info: GraphQLResolveInfo) -> Iterator[tuple[str, dict[str, Any]]]:
+def _node_fields(info: GraphQLResolveInfo[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(name, arguments) of the fields a connection's nodes select, under `nodes` and `edges { node }`;
     arguments coerced by graphql-core, variables and defaults applied, as the field's resolver gets them."""
     repository = info.schema.get_type("Repository")
@@ -128,7 +128,8 @@ def _node_fields(info: GraphQLResolveInfo) -> Iterator[tuple[str, dict[str, Any]
 
 def _name(value: Any) -> str | None:
     """An enum argument's name, whether coercion left an Enum member or its name."""
-    return value.value if isinstance(value, Enum) else value
+    name: str | None = value.value if isinstance(value, Enum) else value
+    return name
 
 
 def _loads(

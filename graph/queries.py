@@ -7,7 +7,19 @@ from enum import Enum
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, bindparam, cast, distinct, exists, false, func, select, true
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    String,
+    bindparam,
+    cast,
+    distinct,
+    exists,
+    false,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -109,12 +121,12 @@ def visible_repository(include_hidden: bool = False) -> ColumnElement[bool]:
     return ~exists().where(hidden.key == Repository.full_name_key, hidden.hidden.is_(True))
 
 
-def _directed(column: ColumnElement[Any], descending: bool) -> list[ColumnElement[Any]]:
+def _directed(column: SQLColumnExpression[Any], descending: bool) -> list[SQLColumnExpression[Any]]:
     # `col IS NULL` sorts false before true on every backend: nulls last in either direction.
     return [column.is_(None), column.desc() if descending else column.asc()]
 
 
-def repository_order(order: Order) -> list[ColumnElement[Any]]:
+def repository_order(order: Order) -> list[SQLColumnExpression[Any]]:
     column = {
         RepositoryOrderField.CREATED_AT: Repository.created_at,
         RepositoryOrderField.NAME: func.lower(Repository.name),
@@ -125,7 +137,7 @@ def repository_order(order: Order) -> list[ColumnElement[Any]]:
     return [*_directed(column, order.descending), Repository.full_name_key, Repository.id]
 
 
-def _contributor_order(order: Order, contributions: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+def _contributor_order(order: Order, contributions: SQLColumnExpression[Any]) -> list[SQLColumnExpression[Any]]:
     if ContributorOrderField(order.field.value) is ContributorOrderField.LOGIN:
         return [*_directed(Contributor.login_key, order.descending), Contributor.id]
     return [*_directed(contributions, order.descending), Contributor.login_key, Contributor.id]

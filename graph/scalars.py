@@ -1,12 +1,18 @@
 from datetime import UTC, datetime
-from typing import NewType
+from typing import TYPE_CHECKING, NewType, TypeAlias
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 
-DateTime = NewType("DateTime", datetime)
-URI = NewType("URI", str)
+if TYPE_CHECKING:
+    # Values of these fields are plain datetimes and strings, built from rows as they are; the NewTypes only
+    # name the GraphQL scalars (in `scalar_map` below), so to the type checker they are the plain types.
+    DateTime: TypeAlias = datetime
+    URI: TypeAlias = str
+else:
+    DateTime = NewType("DateTime", datetime)
+    URI = NewType("URI", str)
 
 
 def _serialize_datetime(value: datetime) -> str:

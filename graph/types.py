@@ -23,16 +23,18 @@ from graph.pagination import Page, PageArgs, encode_cursor
 from graph.prefetch import contributor_page_key, language_page_key, prefetch_repositories, resolved
 from graph.scalars import URI, DateTime
 
-OrderDirection = strawberry.enum(
-    Enum("OrderDirection", {"ASC": "ASC", "DESC": "DESC"}),  # type: ignore[misc]
-    description="The direction of an ordering.",
-)
-RepositoryOrderField = strawberry.enum(
-    queries.RepositoryOrderField, description="Fields repositories can be ordered by."
-)
-ContributorOrderField = strawberry.enum(
-    queries.ContributorOrderField, description="Fields contributors can be ordered by."
-)
+
+@strawberry.enum(description="The direction of an ordering.")
+class OrderDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+# strawberry.enum registers these in place; the names are the query layer's own enums.
+strawberry.enum(queries.RepositoryOrderField, description="Fields repositories can be ordered by.")
+strawberry.enum(queries.ContributorOrderField, description="Fields contributors can be ordered by.")
+RepositoryOrderField = queries.RepositoryOrderField
+ContributorOrderField = queries.ContributorOrderField
 
 
 @strawberry.enum(description="Fields languages can be ordered by.")
@@ -187,7 +189,10 @@ async def _repository_connection(
     return RepositoryConnection.of(found)
 
 
-OWNER_AFFILIATIONS_DEFAULT = [RepositoryAffiliation.OWNER, RepositoryAffiliation.COLLABORATOR]
+OWNER_AFFILIATIONS_DEFAULT: list[RepositoryAffiliation | None] = [
+    RepositoryAffiliation.OWNER,
+    RepositoryAffiliation.COLLABORATOR,
+]
 
 
 @strawberry.interface(description="An account that owns repositories: a user or an organization.")
@@ -738,7 +743,7 @@ class RepositoryContributorConnection:
             found = nodes.get((Contributor, row.id))
             if found is None:
                 found = nodes[(Contributor, row.id)] = Contributor.of(row)
-            return found  # type: ignore[no-any-return]
+            return found
 
         return cls(
             **connection(
