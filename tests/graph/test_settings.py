@@ -30,7 +30,8 @@ def start(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
         ("REPOFOLIO_CORS_ORIGINS", "https://ok.example, https://a.example/path", "'https://a.example/path' is not"),
         ("REPOFOLIO_DATABASE_URL", "nonsense", "not an SQLAlchemy URL like sqlite+aiosqlite:///./repofolio.db"),
         ("REPOFOLIO_DATABASE_URL", "nope://user:s3cret@db/x", "unknown database kind 'nope'"),
-        ("REPOFOLIO_DATABASE_URL", "postgresql://user:s3cret@db/x", "postgresql+psycopg is not an async driver"),
+        # SQLAlchemy's default PostgreSQL driver, named in the line: psycopg2 before 2.1, psycopg from 2.1.
+        ("REPOFOLIO_DATABASE_URL", "postgresql://user:s3cret@db/x", "postgresql+psycopg"),
         ("REPOFOLIO_DATABASE_ECHO", "loud", "Input should be a valid boolean, unable to interpret input"),
         ("REPOFOLIO_GITHUB_API_URL", "http://[::1", "must be an http(s) URL like https://api.github.com"),
         ("REPOFOLIO_GITHUB_API_URL", "https://api.github.com:99999", "must be an http(s) URL"),
