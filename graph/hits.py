@@ -16,7 +16,8 @@ import orjson
 from graph.auth import AdminAccess, admin_access
 from graph.cache import CACHE_KEY_STATE, PersistedQueries, ResponseCache, may_cache_document
 from graph.middleware import read_body, replay
-from graph.router import JSON, VARY, etag_matches, negotiate
+from graph.negotiation import JSON, etag_matches, negotiate
+from graph.router import VARY
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
