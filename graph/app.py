@@ -130,9 +130,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             cache_control=f"public, max-age={settings.api.cache_max_age}",
         )
 
-    add_cors(app, settings.api)
-    # Added last, so outermost: an oversized body is refused before anything else reads it.
+    # An oversized body is refused before anything else reads it...
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
+    # ...and CORS, added last, so outermost, labels every answer, refusals included: without its headers a
+    # browser reports "Failed to fetch" instead of the error.
+    add_cors(app, settings.api)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
