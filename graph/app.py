@@ -19,7 +19,7 @@ from graph.demo import DEMO_VIEWER, load_demo
 from graph.errors import masked_errors_extension
 from graph.hits import CacheHits
 from graph.limits import query_limit_extensions
-from graph.middleware import BodySizeLimit, add_cors
+from graph.middleware import BodySizeLimit, HeadAsGet, add_cors
 from graph.router import GraphQLRouter
 from graph.schema import create_schema as create_graphql_schema
 from graph.settings import ApiSettings
@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # An oversized body is refused before anything else reads it...
     app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
+    app.add_middleware(HeadAsGet)
     # ...and CORS, added last, so outermost, labels every answer, refusals included: without its headers a
     # browser reports "Failed to fetch" instead of the error.
     add_cors(app, settings.api)

@@ -1,4 +1,5 @@
-"""HTTP-level guards in front of the GraphQL endpoint: a request body cap and CORS for the owner's site."""
+"""HTTP-level guards in front of the GraphQL endpoint: a request body cap, CORS for the owner's site, and HEAD
+answered as GET."""
 
 import json
 
@@ -110,6 +111,28 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class HeadAsGet:
+    """Answer HEAD as GET without the body (RFC 9110 9.3.2), headers and status included: FastAPI routes GET only,
+    so HEAD would otherwise be a 405. The body is dropped here, whatever the server does with it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
 class AllowlistCORS(CORSMiddleware):

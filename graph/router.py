@@ -8,7 +8,8 @@ What the subclass changes (the rest is Strawberry's):
   variables fail to coerce) is a 400 without a `data` key.
 - Every error body is JSON with an `errors` list, including those Strawberry answers in plain text
   (missing query, malformed JSON, wrong content type, bad parameters); mutations over GET are a 405
-  with an `Allow` header.
+  with `Allow: POST`, other methods a 405 with `Allow: GET, HEAD, POST, OPTIONS`, and OPTIONS a 204
+  with that `Allow`.
 - Errors are serialized by `graph.errors.format_error` (GitHub's top-level `type`), bodies with orjson.
 - Caching (graph/cache.py): a public query's answer is served from the response cache when its data
   version is current, with an `ETag`, `Cache-Control: public, max-age=…` and a 304 for a matching
@@ -59,6 +60,7 @@ from graph.errors import (
 )
 from graph.negotiation import GRAPHQL_RESPONSE_JSON, JSON, etag_matches, negotiate
 
+ALLOW = "GET, HEAD, POST, OPTIONS"  # HEAD is GET without the body (graph.middleware.HeadAsGet)
 NO_STORE = "no-store"
 VARY = "Accept, Authorization"  # the media type follows Accept; an admin's Authorization bypasses the cache
 
@@ -141,12 +143,16 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         self.persisted_queries = persisted_queries
         self.cache_control = f"public, max-age={cache_max_age}"
 
-        async def handle_other_methods() -> Response:
-            return self.error_response(
-                405, "GraphQL only supports GET and POST requests.", JSON, {"Allow": "GET, POST"}
-            )
+        async def handle_other_methods(request: Request) -> Response:
+            if request.method == "OPTIONS":  # not a CORS preflight (the CORS middleware answers those)
+                return Response(status_code=204, headers={"Allow": ALLOW})
+            return self.error_response(405, "GraphQL only supports GET and POST requests.", JSON, {"Allow": ALLOW})
 
-        self.add_api_route(path, handle_other_methods, methods=["PUT", "PATCH", "DELETE"], include_in_schema=False)
+        # After Strawberry's GET and POST, a route for every other method (an empty `methods` matches them all):
+        # Starlette would answer them itself, with the `Allow` of whichever route it saw first (GET).
+        self.add_api_route(
+            path, handle_other_methods, methods=[], operation_id="graphql_other_methods", include_in_schema=False
+        )
 
     # --- errors outside execution ------------------------------------------------------------------
 
@@ -369,6 +375,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
 
 
 __all__ = [
+    "ALLOW",
     "GRAPHQL_RESPONSE_JSON",
     "JSON",
     "VARY",

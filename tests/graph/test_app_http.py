@@ -1,4 +1,5 @@
-"""The whole app over HTTP, its middleware stack included: CORS on error answers."""
+"""The whole app over HTTP, its middleware stack included: CORS on error answers, and the methods /graphql
+answers and their `Allow`."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from tests.graph.conftest import running_app
 
 SITE = "https://portfolio.example"
 TOKEN = "an-admin-token-for-tests"
+ALLOW = "GET, HEAD, POST, OPTIONS"
 QUERY = "{ repositories(first: 2) { totalCount nodes { name } } }"
 
 
@@ -66,3 +68,61 @@ async def test_error_answers_carry_no_cors_headers_for_other_origins(client: htt
     response = await client.post("/graphql", content=b" " * 2_000, headers={"origin": "https://evil.example"})
     json_errors(response, 413)
     assert not [name for name in response.headers if name.startswith("access-control-")]
+
+
+# --- methods -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "TRACE", "PROPFIND"])
+async def test_other_methods_are_a_json_405_naming_every_method_answered(
+    client: httpx.AsyncClient, method: str
+) -> None:
+    """Any method but GET, HEAD, POST and OPTIONS: 405, a JSON error, and an Allow that lists POST."""
+    [error] = json_errors(await client.request(method, "/graphql"), 405)
+    assert error["extensions"] == {"code": "METHOD_NOT_ALLOWED"}
+    assert (await client.request(method, "/graphql")).headers["allow"] == ALLOW
+
+
+async def test_options_answers_with_the_methods(client: httpx.AsyncClient) -> None:
+    """A plain OPTIONS (not a CORS preflight) is a 204 with Allow."""
+    response = await client.options("/graphql")
+    assert response.status_code == 204
+    assert response.headers["allow"] == ALLOW
+    assert response.content == b""
+
+
+async def test_a_cors_preflight_is_still_answered_by_cors(client: httpx.AsyncClient) -> None:
+    headers = {
+        "origin": SITE,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+    }
+    response = await client.options("/graphql", headers=headers)
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == SITE
+    assert "POST" in response.headers["access-control-allow-methods"]
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["computed", "from the cache"])
+async def test_head_answers_as_get_without_the_body(client: httpx.AsyncClient, cached: bool) -> None:
+    """HEAD gets GET's status and headers (ETag, Cache-Control, content type), and no body."""
+    if cached:
+        await client.get("/graphql", params={"query": QUERY})
+    head = await client.head("/graphql", params={"query": QUERY})
+    get = await client.get("/graphql", params={"query": QUERY})
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    for name in ("etag", "cache-control", "content-type", "vary"):
+        assert head.headers[name] == get.headers[name], name
+
+
+async def test_head_of_the_health_check_answers(client: httpx.AsyncClient) -> None:
+    response = await client.head("/healthz")
+    assert response.status_code == 200 and response.content == b""
+
+
+async def test_get_and_post_still_answer(client: httpx.AsyncClient) -> None:
+    get = await client.get("/graphql", params={"query": QUERY})
+    post = await client.post("/graphql", json={"query": QUERY})
+    assert get.status_code == post.status_code == 200
+    assert get.json() == post.json() and get.json()["data"]["repositories"]["totalCount"] == 40

@@ -231,7 +231,7 @@ async def test_mutation_over_post_runs(client: httpx.AsyncClient) -> None:
 async def test_other_methods_are_405_with_json_errors(client: httpx.AsyncClient) -> None:
     response = await client.put("/graphql", json={"query": "{ hello }"})
     assert_json_errors(response, 405)
-    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["allow"] == "GET, HEAD, POST, OPTIONS"
 
 
 async def test_unacceptable_accept_is_406(client: httpx.AsyncClient) -> None:
