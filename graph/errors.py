@@ -10,6 +10,7 @@ tokens into a response.
 import logging
 import uuid
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
@@ -17,12 +18,49 @@ from strawberry.extensions import MaskErrors
 
 logger = logging.getLogger(__name__)
 
+
+class ErrorCode(StrEnum):
+    """The `extensions.code` values the API sends."""
+
+    # GitHub's own types, mirrored into the top-level `type` (GITHUB_ERROR_TYPES).
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    MISSING_PAGINATION_BOUNDARIES = "MISSING_PAGINATION_BOUNDARIES"
+    EXCESSIVE_PAGINATION = "EXCESSIVE_PAGINATION"
+    INVALID_PAGINATION = "INVALID_PAGINATION"
+    INVALID_CURSOR_ARGUMENTS = "INVALID_CURSOR_ARGUMENTS"
+    MAX_NODE_LIMIT_EXCEEDED = "MAX_NODE_LIMIT_EXCEEDED"
+    # repofolio's own.
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    MAX_DEPTH_EXCEEDED = "MAX_DEPTH_EXCEEDED"
+    MAX_ALIASES_EXCEEDED = "MAX_ALIASES_EXCEEDED"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
 INTERNAL_ERROR_MESSAGE = "Internal server error"
-INTERNAL_ERROR_CODE = "INTERNAL_SERVER_ERROR"
+INTERNAL_ERROR_CODE = ErrorCode.INTERNAL_SERVER_ERROR
 
 # GitHub's v4 API names the kind of an error in a top-level `type` key; clients written against
-# GitHub read it there, so these codes are mirrored from `extensions.code`.
-GITHUB_ERROR_TYPES = frozenset({"NOT_FOUND", "FORBIDDEN"})
+# GitHub read it there, so these codes are mirrored from `extensions.code`. (MISSING_PAGINATION_BOUNDARIES
+# is GitHub's answer to a connection given neither `first` nor `last`, which the contract answers with
+# 100 items instead; it is typed should it ever be raised.)
+GITHUB_ERROR_TYPES = frozenset(
+    {
+        ErrorCode.NOT_FOUND,
+        ErrorCode.FORBIDDEN,
+        ErrorCode.MISSING_PAGINATION_BOUNDARIES,
+        ErrorCode.EXCESSIVE_PAGINATION,
+        ErrorCode.INVALID_PAGINATION,
+        ErrorCode.INVALID_CURSOR_ARGUMENTS,
+        ErrorCode.MAX_NODE_LIMIT_EXCEEDED,
+    }
+)
+
+
+def client_error(message: str, code: ErrorCode, node: Any = None) -> GraphQLError:
+    """An expected error the client sees as is: `message`, with `code` in `extensions.code`."""
+    return GraphQLError(message, node, extensions={"code": code})
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -93,6 +131,6 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     """The error as sent over HTTP: the spec's shape, plus GitHub's top-level `type` where it has one."""
     formatted: dict[str, Any] = dict(error.formatted)
     code = (error.extensions or {}).get("code")
-    if code in GITHUB_ERROR_TYPES:
-        return {"type": code, **formatted}
+    if isinstance(code, str) and code in GITHUB_ERROR_TYPES:
+        return {"type": str(code), **formatted}
     return formatted

@@ -36,9 +36,10 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from graph.cache import LRU
+from graph.errors import ErrorCode, client_error
+from graph.pagination import page_size_error
 from graph.settings import ApiSettings
 
-PAGE_MIN = 1
 PAGE_MAX = 100  # the contract's `first`/`last` range
 PAGE_DEFAULT = 100  # what a connection returns when given neither `first` nor `last`
 PAGING_ARGUMENTS = ("first", "last")
@@ -122,24 +123,9 @@ class _Walker:
             value = self.argument_value(argument.value)
             if value is None:
                 continue
-            if value > PAGE_MAX:
-                self.report(
-                    _limit_error(
-                        f"Requesting {value:,} records on the `{node.name.value}` connection exceeds the "
-                        f"`{argument.name.value}` limit of {PAGE_MAX} records.",
-                        "EXCESSIVE_PAGINATION",
-                        node,
-                    )
-                )
-            elif value < PAGE_MIN:
-                self.report(
-                    _limit_error(
-                        f"Requesting {value:,} records on the `{node.name.value}` connection is below the "
-                        f"`{argument.name.value}` minimum of {PAGE_MIN} record.",
-                        "EXCESSIVE_PAGINATION",
-                        node,
-                    )
-                )
+            error = page_size_error(node.name.value, argument.name.value, value, node)
+            if error is not None:
+                self.report(error)
             size = max(size or 0, min(max(value, 0), PAGE_MAX))
         return PAGE_DEFAULT if size is None else size
 
@@ -153,10 +139,6 @@ class _Walker:
             # A bool is an int to Python but not to GraphQL; coercion reports the wrong type.
             return found if isinstance(found, int) and not isinstance(found, bool) else None
         return None  # a wrong literal type is ValuesOfCorrectTypeRule's to report
-
-
-def _limit_error(message: str, code: str, node: Any = None) -> GraphQLError:
-    return GraphQLError(message, node, extensions={"code": code})
 
 
 def _operation_variables(operation: OperationDefinitionNode, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -189,31 +171,31 @@ def limit_errors(
         try:
             measure = walker.selections(operation.selection_set, schema.get_root_type(operation.operation))
         except RecursionError:
-            errors.append(_limit_error("The query is nested too deeply.", "MAX_DEPTH_EXCEEDED", operation))
+            errors.append(client_error("The query is nested too deeply.", ErrorCode.MAX_DEPTH_EXCEEDED, operation))
             continue
         label = f"'{operation.name.value}'" if operation.name else "The query"
         if measure.depth > settings.max_depth:
             errors.append(
-                _limit_error(
+                client_error(
                     f"{label} has depth {measure.depth:,}, which exceeds the maximum depth of {settings.max_depth:,}.",
-                    "MAX_DEPTH_EXCEEDED",
+                    ErrorCode.MAX_DEPTH_EXCEEDED,
                     operation,
                 )
             )
         if measure.aliases > settings.max_aliases:
             errors.append(
-                _limit_error(
+                client_error(
                     f"{label} uses {measure.aliases:,} aliases, which exceeds the maximum of {settings.max_aliases:,}.",
-                    "MAX_ALIASES_EXCEEDED",
+                    ErrorCode.MAX_ALIASES_EXCEEDED,
                     operation,
                 )
             )
         if measure.nodes > settings.max_nodes:
             errors.append(
-                _limit_error(
-                    f"This query requests up to {measure.nodes:,} nodes which exceeds the maximum limit "
+                client_error(
+                    f"This query requests up to {measure.nodes:,} possible nodes which exceeds the maximum limit "
                     f"of {settings.max_nodes:,}.",
-                    "MAX_NODE_LIMIT_EXCEEDED",
+                    ErrorCode.MAX_NODE_LIMIT_EXCEEDED,
                     operation,
                 )
             )

@@ -14,7 +14,10 @@ from graphql import GraphQLError
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, func, inspect, literal, select
 from sqlalchemy.sql.elements import KeyedColumnElement
 
+from graph.errors import ErrorCode, client_error
+
 T = TypeVar("T")
+MIN_PAGE = 1
 MAX_PAGE = 100
 _CURSOR_PREFIX = "cursor:v1:"
 
@@ -24,7 +27,7 @@ def encode_cursor(position: int) -> str:
     return base64.b64encode(f"{_CURSOR_PREFIX}{position}".encode()).decode()
 
 
-def _decode_cursor(cursor: str, argument: str) -> int:
+def _decode_cursor(cursor: str) -> int:
     try:
         text = base64.b64decode(cursor.encode(), validate=True).decode()
         if text.startswith(_CURSOR_PREFIX):
@@ -33,7 +36,30 @@ def _decode_cursor(cursor: str, argument: str) -> int:
                 return position
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise GraphQLError(f"`{argument}` does not appear to be a valid cursor.", extensions={"code": "BAD_USER_INPUT"})
+    raise client_error(f"`{cursor}` does not appear to be a valid cursor.", ErrorCode.INVALID_CURSOR_ARGUMENTS)
+
+
+def page_size_error(connection: str, argument: str, value: int, node: Any = None) -> GraphQLError | None:
+    """GitHub's error for a `first`/`last` outside 1..100 (its words where it has them), else None."""
+    if value > MAX_PAGE:
+        message = (
+            f"Requesting {value} records on the `{connection}` connection exceeds the `{argument}` limit of "
+            f"{MAX_PAGE} records."
+        )
+        return client_error(message, ErrorCode.EXCESSIVE_PAGINATION, node)
+    if value < 0:
+        message = f"`{argument}` on the connection cannot be less than zero."  # GitHub's words, as GitHub says them
+        return client_error(message, ErrorCode.INVALID_PAGINATION, node)
+    if value < MIN_PAGE:  # GitHub answers 0 with an empty page; the contract asks for 1 to 100
+        message = f"`{argument}` on the `{connection}` connection cannot be less than {MIN_PAGE}."
+        return client_error(message, ErrorCode.INVALID_PAGINATION, node)
+    return None
+
+
+def check_page_size(connection: str, argument: str, value: int) -> None:
+    error = page_size_error(connection, argument, value)
+    if error is not None:
+        raise error
 
 
 @dataclass(frozen=True)
@@ -56,19 +82,15 @@ class PageArgs:
         before: str | None = None,
     ) -> "PageArgs":
         for argument, value in (("first", first), ("last", last)):
-            if value is not None and not 1 <= value <= MAX_PAGE:
-                raise GraphQLError(
-                    f"Requesting {value} records on the `{connection}` connection is outside the "
-                    f"`{argument}` limit of 1 to {MAX_PAGE} records.",
-                    extensions={"code": "BAD_USER_INPUT"},
-                )
+            if value is not None:
+                check_page_size(connection, argument, value)
         if first is None and last is None:
             first = MAX_PAGE
         return cls(
             first=first,
             last=last,
-            after=_decode_cursor(after, "after") if after is not None else 0,
-            before=_decode_cursor(before, "before") if before is not None else None,
+            after=_decode_cursor(after) if after is not None else 0,
+            before=_decode_cursor(before) if before is not None else None,
         )
 
 

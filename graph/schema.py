@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext, ExecutionResult, Info
 from db.models import showcase_key
 from graph import execution, fastpath, queries
 from graph.context import Context
+from graph.errors import ErrorCode, client_error
 from graph.ids import parse_own_id
 from graph.mutations import Mutation
 from graph.pagination import Page, PageArgs
@@ -45,7 +46,7 @@ MAX_NODE_IDS = 100  # as GitHub's nodes(ids:)
 
 
 def not_found(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "NOT_FOUND"})
+    return client_error(message, ErrorCode.NOT_FOUND)
 
 
 async def _owner(info: Info[Context, None], login: str) -> Any:
@@ -91,9 +92,8 @@ class Query:
     )
     async def nodes(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_NODE_IDS:
-            raise GraphQLError(
-                f"`nodes` takes at most {MAX_NODE_IDS} ids; this query gives {len(ids):,}.",
-                extensions={"code": "BAD_USER_INPUT"},
+            raise client_error(
+                f"`nodes` takes at most {MAX_NODE_IDS} ids; this query gives {len(ids):,}.", ErrorCode.BAD_USER_INPUT
             )
         # Together, so each DataLoader answers all of them in one statement.
         return list(await asyncio.gather(*(_node(info, node_id) for node_id in ids)))

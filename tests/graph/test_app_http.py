@@ -1,5 +1,5 @@
-"""The whole app over HTTP, its middleware stack included: CORS on error answers, and the methods /graphql
-answers and their `Allow`."""
+"""The whole app over HTTP, its middleware stack included: CORS on error answers, the methods /graphql answers
+and their `Allow`, and GitHub's top-level `type` on the errors GitHub types."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,6 +10,7 @@ import pytest
 
 from db.settings import DatabaseSettings
 from graph.app import Settings
+from graph.errors import GITHUB_ERROR_TYPES, ErrorCode, client_error, format_error
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 from tests.graph.conftest import running_app
@@ -126,3 +127,55 @@ async def test_get_and_post_still_answer(client: httpx.AsyncClient) -> None:
     post = await client.post("/graphql", json={"query": QUERY})
     assert get.status_code == post.status_code == 200
     assert get.json() == post.json() and get.json()["data"]["repositories"]["totalCount"] == 40
+
+
+# --- GitHub's `type` -----------------------------------------------------------------------------------
+
+
+TYPED = {
+    "EXCESSIVE_PAGINATION": (
+        "{ repositories(first: 101) { totalCount } }",
+        "Requesting 101 records on the `repositories` connection exceeds the `first` limit of 100 records.",
+    ),
+    "INVALID_PAGINATION": (
+        "{ viewer { repositories(last: -1) { totalCount } } }",
+        "`last` on the connection cannot be less than zero.",
+    ),
+    "INVALID_CURSOR_ARGUMENTS": (
+        '{ repositories(after: "not-a-cursor") { totalCount } }',
+        "`not-a-cursor` does not appear to be a valid cursor.",
+    ),
+    "MAX_NODE_LIMIT_EXCEEDED": (
+        "{ contributors(first: 100) { nodes { repositories(first: 100) { nodes { contributors(first: 100) {"
+        " nodes { login } } } } } } }",
+        "This query requests up to 1,010,100 possible nodes which exceeds the maximum limit of 500,000.",
+    ),
+    "NOT_FOUND": ('{ user(login: "nobody") { login } }', "Could not resolve to a User with the login of 'nobody'."),
+    "FORBIDDEN": ("mutation { requestRefresh { started } }", None),
+}
+
+
+@pytest.mark.parametrize(("code", "case"), TYPED.items(), ids=TYPED.keys())
+async def test_errors_github_types_carry_its_top_level_type(
+    client: httpx.AsyncClient, code: str, case: tuple[str, str | None]
+) -> None:
+    """Each error GitHub types has `type` beside `extensions.code`, with GitHub's message where it has one."""
+    query, message = case
+    headers = {"authorization": "Bearer not-the-token"} if code == "FORBIDDEN" else {}
+    response = await client.post("/graphql", json={"query": query}, headers=headers)
+    assert response.status_code == 200
+    [error] = response.json()["errors"]
+    assert (error["type"], error["extensions"]["code"]) == (code, code)
+    if message is not None:
+        assert error["message"] == message
+
+
+@pytest.mark.parametrize("code", sorted(GITHUB_ERROR_TYPES))
+def test_every_github_type_is_mirrored_from_the_code(code: ErrorCode) -> None:
+    """MISSING_PAGINATION_BOUNDARIES included, which the contract never raises (no first/last means 100)."""
+    assert format_error(client_error("message", code))["type"] == code
+
+
+@pytest.mark.parametrize("code", [ErrorCode.BAD_USER_INPUT, ErrorCode.MAX_DEPTH_EXCEEDED, ErrorCode.EXECUTION_TIMEOUT])
+def test_our_own_codes_have_no_type(code: ErrorCode) -> None:
+    assert "type" not in format_error(client_error("message", code))

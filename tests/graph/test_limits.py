@@ -135,7 +135,9 @@ async def test_wide_query_over_the_node_limit_is_refused_before_any_resolver(api
         "{ items(first: 100) { nodes { children(first: 100) { nodes { children(last: 100) { nodes { name } } } } } } }"
     )
     messages = refused(await api.run(query), "MAX_NODE_LIMIT_EXCEEDED")
-    assert messages == ["This query requests up to 1,010,100 nodes which exceeds the maximum limit of 500,000."]
+    assert messages == [
+        "This query requests up to 1,010,100 possible nodes which exceeds the maximum limit of 500,000."
+    ]
     assert api.calls == 0
 
 
@@ -155,7 +157,9 @@ async def test_node_count_is_computed_as_github_does(limit: int, allowed: bool) 
     if allowed:
         assert result.errors is None
     else:
-        assert refused(result) == ["This query requests up to 550 nodes which exceeds the maximum limit of 549."]
+        assert refused(result) == [
+            "This query requests up to 550 possible nodes which exceeds the maximum limit of 549."
+        ]
 
 
 async def test_node_count_sums_paths_and_follows_fragments() -> None:
@@ -166,7 +170,7 @@ async def test_node_count_sums_paths_and_follows_fragments() -> None:
         "fragment N on ItemConnection { nodes { children(first: 10) { nodes { name } } } }"
     )
     assert refused(await api.run(query)) == [
-        "This query requests up to 220 nodes which exceeds the maximum limit of 219."
+        "This query requests up to 220 possible nodes which exceeds the maximum limit of 219."
     ]
 
 
@@ -181,9 +185,17 @@ async def test_more_than_one_hundred_records_is_refused_like_github(api: Counted
 
 
 async def test_zero_records_is_refused(api: Counted) -> None:
-    """The contract's range is 1..100."""
-    messages = refused(await api.run("{ items { nodes { children(first: 0) { nodes { name } } } } }"))
-    assert messages == ["Requesting 0 records on the `children` connection is below the `first` minimum of 1 record."]
+    """The contract's range is 1..100: 0 is an INVALID_PAGINATION, as a negative count is on GitHub."""
+    query = "{ items { nodes { children(first: 0) { nodes { name } } } } }"
+    messages = refused(await api.run(query), "INVALID_PAGINATION")
+    assert messages == ["`first` on the `children` connection cannot be less than 1."]
+
+
+async def test_a_negative_count_is_refused_in_githubs_words(api: Counted) -> None:
+    """GitHub: type INVALID_PAGINATION, "`last` on the connection cannot be less than zero."."""
+    messages = refused(await api.run("{ items(last: -1) { nodes { name } } }"), "INVALID_PAGINATION")
+    assert messages == ["`last` on the connection cannot be less than zero."]
+    assert api.calls == 0
 
 
 async def test_variables_are_checked_before_execution(api: Counted) -> None:

@@ -294,12 +294,15 @@ async def test_cursors_walk_forward_and_backward_over_the_whole_listing(execute:
     assert past_the_end["nodes"] == [] and past_the_end["totalCount"] == 40
 
 
-@pytest.mark.parametrize("first", [0, 101, -1])
-async def test_page_size_outside_1_to_100_is_an_error_naming_the_limit(execute: Execute, first: int) -> None:
-    """first/last are limited to 1..100, as GitHub limits them; the error says so."""
+@pytest.mark.parametrize(
+    ("first", "code"), [(0, "INVALID_PAGINATION"), (101, "EXCESSIVE_PAGINATION"), (-1, "INVALID_PAGINATION")]
+)
+async def test_page_size_outside_1_to_100_is_an_error_naming_the_limit(execute: Execute, first: int, code: str) -> None:
+    """first/last are limited to 1..100, as GitHub limits them; the error names the argument, with GitHub's code."""
     result = await execute("query($n: Int) { repositories(first: $n) { totalCount } }", {"n": first})
     assert result["data"] is None
-    assert "100" in result["errors"][0]["message"] and "first" in result["errors"][0]["message"]
+    assert "`first`" in result["errors"][0]["message"]
+    assert result["errors"][0]["extensions"]["code"] == code
 
 
 async def test_garbage_cursor_is_a_clear_error(execute: Execute) -> None:
