@@ -13,8 +13,8 @@ from db.models import showcase_key
 from graph import execution, fastpath, queries
 from graph.context import Context
 from graph.errors import ErrorCode, client_error
-from graph.ids import parse_own_id
 from graph.mutations import Mutation
+from graph.nodes import resolve_node
 from graph.pagination import Page, PageArgs
 from graph.scalars import schema_config
 from graph.status import SyncStatus, sync_status
@@ -33,7 +33,6 @@ from graph.types import (
     RepositoryConnection,
     RepositoryOrder,
     RepositoryOwner,
-    Topic,
     User,
     _descending,
     _order,
@@ -49,42 +48,22 @@ def not_found(message: str) -> GraphQLError:
     return client_error(message, ErrorCode.NOT_FOUND)
 
 
+def node_not_found(node_id: str) -> GraphQLError:
+    return not_found(f"Could not resolve to a node with the global id of '{node_id}'.")
+
+
 async def _owner(info: Info[Context, None], login: str) -> Any:
     row = await info.context.loaders.account_by_login.load(login.lower())
     return row if row is not None and row.is_owner else None
-
-
-async def _node(info: Info[Context, None], node_id: str) -> Node | None:
-    loaders = info.context.loaders
-    own = parse_own_id(node_id)
-    if own is not None:
-        kind, key = own
-        if kind == "Contributor" and key.isdigit():
-            total = await loaders.contributions_by_contributor_id.load(int(key))
-            account = await loaders.account_by_id.load(int(key)) if total else None
-            return Contributor.of(account, total) if account is not None else None
-        if kind == "Language":
-            language = await loaders.language_by_name.load(key)
-            return Language.of(language) if language is not None else None
-        if kind == "Topic":
-            return Topic(id=strawberry.ID(node_id), name=key)
-        return None
-    repository = await loaders.repository_by_node_id.load(node_id)
-    if repository is not None:
-        return Repository.of(repository)
-    account = await loaders.account_by_node_id.load(node_id)
-    if account is not None and account.is_owner:
-        return owner_of(account)
-    return None
 
 
 @strawberry.type(description="The root of every read: GitHub's lookups plus repofolio's listings.")
 class Query:
     @strawberry.field(description="Any object by its global id.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
-        found = await _node(info, id)
+        found = await resolve_node(info, id)
         if found is None:
-            raise not_found(f"Could not resolve to a node with the global id of '{id}'.")
+            raise node_not_found(id)
         return found
 
     @strawberry.field(
@@ -96,7 +75,11 @@ class Query:
                 f"`nodes` takes at most {MAX_NODE_IDS} ids; this query gives {len(ids):,}.", ErrorCode.BAD_USER_INPUT
             )
         # Together, so each DataLoader answers all of them in one statement.
-        return list(await asyncio.gather(*(_node(info, node_id) for node_id in ids)))
+        found = await asyncio.gather(*(resolve_node(info, node_id) for node_id in ids))
+        # An error in place of a value is reported at its index (graphql-core raises it there), which is
+        # then null: GitHub's answer to an id that resolves to nothing.
+        answers: list[Any] = [node_not_found(i) if node is None else node for node, i in zip(found, ids, strict=True)]
+        return answers
 
     @strawberry.field(description="An organization by login.")
     async def organization(self, info: Info[Context, None], login: str) -> Organization | None:

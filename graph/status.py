@@ -16,6 +16,7 @@ from graph.context import Context
 from graph.ids import own_id
 from graph.queries import visible_repository
 from graph.scalars import DateTime
+from graph.types import Node
 from sync.schedule import next_run_at
 
 
@@ -42,11 +43,10 @@ class SyncTrigger(Enum):
 
 
 @strawberry.type(description="One refresh of the cache from GitHub.")
-class SyncRun:
+class SyncRun(Node):
     error: str | None = strawberry.field(description="Why the run failed, in one line.")
     finished_at: DateTime | None = strawberry.field(description="When the run ended.")
     github_requests: int = strawberry.field(description="Requests sent to GitHub.")
-    id: strawberry.ID = strawberry.field(description="The run's id.")
     not_modified: int = strawberry.field(description="Requests GitHub answered 304 (free against the rate limit).")
     rate_limit_remaining: int | None = strawberry.field(description="GitHub's remaining request budget at the end.")
     repositories_added: int = strawberry.field(description="Repositories new to the cache.")

@@ -401,6 +401,16 @@ class RepositoryTopic(Node, UniformResourceLocatable):
     topic: Topic = strawberry.field(description="The topic.")
 
 
+def repository_topic(row: models.Repository, name: str) -> RepositoryTopic:
+    """The topic `name` as applied to the repository of `row` (graph.nodes finds it again by its id)."""
+    return RepositoryTopic(
+        id=strawberry.ID(own_id("RepositoryTopic", f"{row.id}:{name}")),
+        resource_path=f"/topics/{name}",
+        url=f"{_web_base(row.html_url)}/topics/{name}",
+        topic=topic_named(name),
+    )
+
+
 @strawberry.type(description="An edge to a repository topic.")
 class RepositoryTopicEdge:
     cursor: str = strawberry.field(description="Where this edge sits in the connection.")
@@ -549,17 +559,8 @@ class Repository(Node, UniformResourceLocatable):
         lower = page.after + 1
         if page.last is not None:
             lower = max(lower, upper - page.last)
-        base = _web_base(self._row.html_url)
         items = [
-            (
-                RepositoryTopic(
-                    id=strawberry.ID(own_id("RepositoryTopic", f"{self._row.id}:{name}")),
-                    resource_path=f"/topics/{name}",
-                    url=f"{base}/topics/{name}",
-                    topic=topic_named(name),
-                ),
-                position,
-            )
+            (repository_topic(self._row, name), position)
             for position, name in enumerate(topics, start=1)
             if lower <= position < upper
         ]

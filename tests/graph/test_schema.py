@@ -503,7 +503,9 @@ async def test_node_ids_round_trip_to_the_type_they_were_issued_for(execute: Exe
 
 async def test_nodes_takes_at_most_100_ids_as_github_does(execute: Execute) -> None:
     query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
-    assert (await ok(execute, query, {"ids": ["nope"] * 100}))["nodes"] == [None] * 100
+    answered = await execute(query, {"ids": ["nope"] * 100})
+    assert answered["data"]["nodes"] == [None] * 100
+    assert [error["path"] for error in answered["errors"]] == [["nodes", index] for index in range(100)]
     refused = await execute(query, {"ids": ["nope"] * 101})
     assert refused["data"] is None
     assert refused["errors"][0]["message"] == "`nodes` takes at most 100 ids; this query gives 101."

@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from graph.demo import generate, load_rows
+from graph.ids import own_id
+from sync.refresh import start_run
 from tests.graph.conftest import make_execute, ok
 from tests.graph.test_schema import PORTFOLIO
 
@@ -20,8 +22,10 @@ class Database:
     sessionmaker: async_sessionmaker[AsyncSession]
     reads: async_sessionmaker[AsyncSession]
 
-    async def counted(self, schema: strawberry.Schema, query: str, variables: dict[str, Any]) -> tuple[int, Any]:
-        """(SQL statements issued through either engine, data) for one query."""
+    async def counted(
+        self, schema: strawberry.Schema, query: str, variables: dict[str, Any], *, allow_errors: bool = False
+    ) -> tuple[int, Any]:
+        """(SQL statements issued through either engine, data) for one query (without errors, unless allowed)."""
         statements: list[str] = []
 
         def count(*args: Any) -> None:
@@ -31,7 +35,8 @@ class Database:
         for engine in engines:
             event.listen(engine, "before_cursor_execute", count)
         try:
-            result = await ok(make_execute(schema, self.sessionmaker, self.reads), query, variables)
+            execute = make_execute(schema, self.sessionmaker, self.reads)
+            result = (await execute(query, variables))["data"] if allow_errors else await ok(execute, query, variables)
         finally:
             for engine in engines:
                 event.remove(engine, "before_cursor_execute", count)
@@ -217,3 +222,33 @@ async def test_fields_that_skip_or_include_leave_out_issue_no_statement(
         set(node) == {"name", "languages", "contributors", "owner"} for node in result["user"]["repositories"]["nodes"]
     )
     assert statements == 2 + 1 + 2 + 1
+
+
+@pytest.mark.parametrize("per_kind", [1, 11])
+async def test_nodes_of_every_kind_issue_the_same_statement_count_however_many_ids(
+    schema: strawberry.Schema, database: Database, per_kind: int
+) -> None:
+    """Repositories, owners, contributors, languages, licenses, topics, repository topics, sync runs and
+    invented ids together: each lookup is one batch, so 9 ids cost what 99 do (9 statements)."""
+    data = generate(user_repos=40, org_repos=10)
+    await load_rows(database.sessionmaker, data)
+    runs = [await start_run(database.sessionmaker, "CLI") for _ in range(per_kind)]
+    repositories = [row for row in data.repositories if row["license"] and row["topics"]][:per_kind]
+    assert len(repositories) == per_kind
+    contributors = sorted({link["contributor_id"] for link in data.repository_contributors})[:per_kind]
+    owners = [row["node_id"] for row in data.contributors if row["login"] in (data.viewer, "fictional-demo-labs")]
+    ids = [
+        *(row["node_id"] for row in repositories),
+        *(owners * per_kind)[:per_kind],
+        *(own_id("Contributor", contributor) for contributor in contributors),
+        *(own_id("Language", row["name"]) for row in data.languages[:per_kind]),
+        *(row["license"]["node_id"] for row in repositories),
+        *(own_id("Topic", row["topics"][0]) for row in repositories),
+        *(own_id("RepositoryTopic", f"{row['id']}:{row['topics'][0]}") for row in repositories),
+        *(own_id("SyncRun", run) for run in runs),
+        *(own_id("Topic", f"invented-{index}") for index in range(per_kind)),
+    ]
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    statements, result = await database.counted(schema, query, {"ids": ids}, allow_errors=True)
+    assert [node["id"] if node else None for node in result["nodes"]] == ids[:-per_kind] + [None] * per_kind
+    assert statements == 9
