@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             persisted_queries=persisted_queries,
             cache_max_age=settings.api.cache_max_age,
             max_concurrent_executions=_execution_slots(settings),
+            execution_timeout=settings.api.execution_timeout,
         ),
         prefix="/graphql",
     )

@@ -18,6 +18,8 @@ What the subclass changes (the rest is Strawberry's):
 """
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import Callable, Coroutine, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -54,11 +56,14 @@ from graph.context import Context
 from graph.errors import (
     INTERNAL_ERROR_CODE,
     INTERNAL_ERROR_MESSAGE,
+    ErrorCode,
     format_error,
     internal_error_extensions,
     log_unexpected,
 )
 from graph.negotiation import GRAPHQL_RESPONSE_JSON, JSON, etag_matches, negotiate
+
+logger = logging.getLogger(__name__)
 
 ALLOW = "GET, HEAD, POST, OPTIONS"  # HEAD is GET without the body (graph.middleware.HeadAsGet)
 NO_STORE = "no-store"
@@ -81,6 +86,11 @@ class _Exchange:
 
 
 _exchange: ContextVar[_Exchange] = ContextVar("graphql_exchange")
+
+
+def time_limit(seconds: float | None) -> asyncio.Timeout:
+    """The deadline of one execution (None: none). A function of its own, so a test can expire it at will."""
+    return asyncio.timeout(seconds)
 
 
 def _is_request_error(result: ExecutionResult) -> bool:
@@ -120,7 +130,8 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
     """Strawberry's FastAPI router answering as the GraphQL-over-HTTP spec (and graphql-http's audit) asks.
 
     Takes the arguments of `strawberry.fastapi.GraphQLRouter`, plus the response cache (None: off), the
-    persisted query store (None: automatic persisted queries unsupported) and Cache-Control's max-age.
+    persisted query store (None: automatic persisted queries unsupported), Cache-Control's max-age, how many
+    executions may run at once and for how many seconds each (None: no limit).
     """
 
     def __init__(
@@ -132,6 +143,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         persisted_queries: PersistedQueries | None = None,
         cache_max_age: int = 60,
         max_concurrent_executions: int | None = None,
+        execution_timeout: float | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("route_class", JSONErrorsRoute)
@@ -140,6 +152,8 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         # Executions past the limit wait their turn: interleaving more of them than can overlap real waits only
         # adds work (and tail latency) on a busy process.
         self._executions = asyncio.Semaphore(max_concurrent_executions) if max_concurrent_executions else None
+        # Seconds an execution may take once it holds its slot (None: no limit); past it the slot is freed.
+        self.execution_timeout = execution_timeout
         self.persisted_queries = persisted_queries
         self.cache_control = f"public, max-age={cache_max_age}"
 
@@ -212,10 +226,8 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
                 cached = await self._from_cache(request, context, exchange)
                 if cached is not None:
                     return cached
-            if self._executions is None:
-                return await super().run(request, context=context, root_value=root_value)
-            async with self._executions:
-                return await super().run(request, context=context, root_value=root_value)
+            async with self._executions or contextlib.nullcontext():
+                return await self._execute(request, context, root_value, media_type)
         except HTTPException as exc:
             return self._response_for_http_exception(request, exc, media_type)
         except PersistedQueryError as exc:
@@ -224,6 +236,26 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
             return self.error_response(exc.status, exc.message, media_type, headers, code=exc.code)
         finally:
             _exchange.reset(token)
+
+    async def _execute(self, request: Request, context: Any, root_value: Any, media_type: str) -> Any:
+        """Strawberry's run, stopped at the execution time limit (cancelled at its next await: a statement
+        running on SQLite, which blocks the loop, finishes first)."""
+        limit = time_limit(self.execution_timeout)
+        try:
+            async with limit:
+                return await super().run(request, context=context, root_value=root_value)
+        except TimeoutError:
+            if not limit.expired():
+                raise  # some other TimeoutError: not ours to explain
+        logger.warning("A query was stopped at the execution time limit of %g s", self.execution_timeout)
+        message = (
+            f"The query did not finish within the execution time limit of {self.execution_timeout:g} seconds "
+            "and was stopped. Ask for fewer or smaller connections."
+        )
+        body = {"data": None, "errors": [{"message": message, "extensions": {"code": ErrorCode.EXECUTION_TIMEOUT}}]}
+        response = Response(self.encode_json(body), media_type=f"{media_type}; charset=utf-8")
+        response.headers["Cache-Control"] = NO_STORE
+        return response
 
     # --- the response cache ------------------------------------------------------------------------
 
@@ -383,4 +415,5 @@ __all__ = [
     "JSONErrorsRoute",
     "etag_matches",
     "negotiate",
+    "time_limit",
 ]

@@ -31,6 +31,8 @@ class ApiSettings(BaseSettings):
     # GraphQL executions at once in this process; unset = 1 on SQLite (its work happens in this process, so
     # interleaving requests overlaps nothing), 8 on a database across the network (whose waits do overlap).
     max_concurrent_executions: int | None = Field(default=None, ge=1)
+    # Seconds one GraphQL execution may run once it holds its slot; past it, a GraphQL error and the slot is freed.
+    execution_timeout: float = Field(default=10.0, gt=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod
