@@ -18,6 +18,9 @@ PORTFOLIO = """query Portfolio($login: String!) {
   }
 }"""
 
+# The portfolio as the response cache never stores it (syncStatus is never cached): every answer is computed.
+UNCACHED_PORTFOLIO = PORTFOLIO.replace("{\n", "{\n  syncStatus { dataVersion }\n", 1)
+
 # A project page: one repository with what a detail view shows.
 REPOSITORY = """query Project($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) {

@@ -114,7 +114,30 @@ def targets(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+def responsiveness_lines(responsiveness: list[dict[str, Any]]) -> list[str]:
+    """Latency of /healthz and of a cached portfolio on the warm server, idle and under uncached load."""
+    if not responsiveness:
+        return []
+    lines = [
+        "Responsiveness (warm server): `/healthz` and a cached portfolio, asked one after the other, idle and "
+        "while uncached portfolios (`syncStatus` makes them uncacheable) run at the concurrency given:",
+        "",
+        "| repos | load | healthz p50 ms | healthz p99 ms | cache hit p50 ms | cache hit p99 ms | heavy req/s |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in sorted(responsiveness, key=lambda r: (r["size"], r["heavy_concurrency"])):
+        load = f"{row['heavy_concurrency']} uncached portfolios" if row["heavy_concurrency"] else "idle"
+        heavy = f"{row['heavy_rps']:,.1f}" if "heavy_rps" in row else "–"
+        lines.append(
+            f"| {row['size']:,} | {load} | {row['healthz_p50_ms']:,.2f} | {row['healthz_p99_ms']:,.2f} | "
+            f"{row['cache_hit_p50_ms']:,.2f} | {row['cache_hit_p99_ms']:,.2f} | {heavy} |"
+        )
+    return [*lines, ""]
+
+
+def markdown(
+    rows: list[dict[str, Any]], meta: dict[str, Any], responsiveness: list[dict[str, Any]] | None = None
+) -> str:
     header = (
         "| repos | {q}server | c | req/s | ×floor | p50 ms | p99 ms | SQL/req | bytes |\n"
         "|---:|{qa}---|---:|---:|---:|---:|---:|---:|---:|"
@@ -137,6 +160,7 @@ def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         header.format(q="query | ", qa="---|"),
         *(_line(rows, row, with_query=True) for row in others),
         "",
+        *responsiveness_lines(responsiveness or []),
         "Targets:",
         "",
         *targets(rows),

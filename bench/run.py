@@ -26,12 +26,13 @@ import httpx
 import orjson
 
 from bench.data import build_database
-from bench.queries import Query, queries
+from bench.queries import UNCACHED_PORTFOLIO, Query, queries
 from bench.report import markdown
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CONCURRENCY = (1, 32)
+HEAVY_CONCURRENCY = 32  # uncached portfolios in flight while /healthz and a cache hit are timed
 STATEMENT_SAMPLES = 5
 
 
@@ -132,7 +133,10 @@ def answer(url: str, query: Query) -> Any:
     return body
 
 
-def measure_size(size: int, workdir: Path, options: argparse.Namespace) -> list[dict[str, Any]]:
+def measure_size(
+    size: int, workdir: Path, options: argparse.Namespace
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The servers' rows, and the responsiveness rows (measure_responsiveness)."""
     db = workdir / f"bench-{size}.db"
     data = build_database(db, size)
     featured = sorted(data.repositories, key=lambda row: row["pushed_at"], reverse=True)[0]["name"]
@@ -172,6 +176,7 @@ def measure_size(size: int, workdir: Path, options: argparse.Namespace) -> list[
         for _ in range(options.rounds):
             for name, query, concurrency in plan:
                 rounds[(name, query.name, concurrency)].append(load(urls[name], query, concurrency, **budget))
+        responsiveness = measure_responsiveness(size, urls["warm"], portfolio, options)
         for name, query, concurrency in plan:
             figures = _median(rounds[(name, query.name, concurrency)])
             if concurrency != CONCURRENCY[0]:
@@ -186,6 +191,46 @@ def measure_size(size: int, workdir: Path, options: argparse.Namespace) -> list[
         args = (url, data.viewer, str(options.github_builds), str(options.github_concurrency))
         figures = _child("bench.github", "build", *args, timeout=600)
         record("github", portfolio, 1, figures, 0.0)
+    return rows, responsiveness
+
+
+def measure_responsiveness(size: int, url: str, portfolio: Query, options: argparse.Namespace) -> list[dict[str, Any]]:
+    """/healthz and a cached portfolio, timed one after the other on the warm server, idle and while
+    HEAVY_CONCURRENCY uncached portfolios run; in rounds, each figure the median of its rounds."""
+    base = url.removesuffix("/graphql")
+    heavy = Query("portfolio, uncached", UNCACHED_PORTFOLIO, portfolio.variables).body()
+    probe = {"base": base, "cached": portfolio.body(), "seconds": options.seconds}
+    rounds: dict[str, list[dict[str, Any]]] = {"idle": [], "loaded": []}
+    for _ in range(options.rounds):
+        rounds["idle"].append(_child("bench.responsive", "probe", orjson.dumps(probe).decode(), timeout=120))
+        spec = {"url": url, "body": heavy, "concurrency": HEAVY_CONCURRENCY}
+        command = [sys.executable, "-m", "bench.responsive", "load", orjson.dumps(spec).decode()]
+        pipe = subprocess.PIPE
+        process = subprocess.Popen(command, cwd=ROOT, env=_env(), stdin=pipe, stdout=pipe, text=True)
+        try:
+            assert process.stdin is not None and process.stdout is not None
+            if process.stdout.readline().strip() != "ready":
+                raise RuntimeError("the heavy load did not start")
+            loaded = _child("bench.responsive", "probe", orjson.dumps(probe).decode(), timeout=120)
+            process.stdin.close()
+            loaded |= {f"heavy_{key}": value for key, value in orjson.loads(process.stdout.readline()).items()}
+        finally:
+            _stop(process)
+        rounds["loaded"].append(loaded)
+    rows = []
+    for load, taken in rounds.items():
+        row: dict[str, Any] = {"size": size, "load": load, "heavy_concurrency": HEAVY_CONCURRENCY * (load == "loaded")}
+        for key, value in taken[0].items():
+            if isinstance(value, float):
+                row[key] = statistics.median(figure[key] for figure in taken)
+            elif isinstance(value, int):
+                row[key] = sum(figure[key] for figure in taken)
+        rows.append(row | {"rounds": len(taken)})
+        print(
+            f"  {size:>5} {load:<6} healthz p50 {row['healthz_p50_ms']:>7.2f} ms  p99 {row['healthz_p99_ms']:>7.2f} ms"
+            f"  cache hit p50 {row['cache_hit_p50_ms']:>7.2f} ms  p99 {row['cache_hit_p99_ms']:>7.2f} ms",
+            flush=True,
+        )
     return rows
 
 
@@ -218,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if options.report:
         saved = orjson.loads((options.out / "results.json").read_bytes())
-        return _write_report(saved["rows"], saved["meta"], options)
+        return _write_report(saved["rows"], saved["meta"], options, saved.get("responsiveness", []))
     default_sizes = "30,100,300" if options.quick else "30,100,300,3000"
     sizes = [int(size) for size in (options.sizes or default_sizes).split(",")]
     options.seconds = options.seconds or (1.0 if options.quick else 1.5)
@@ -226,10 +271,13 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     rows: list[dict[str, Any]] = []
+    responsiveness: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="repofolio-bench-") as workdir:
         for size in sizes:
             print(f"== {size} repositories", flush=True)
-            rows.extend(measure_size(size, Path(workdir), options))
+            measured, responsive = measure_size(size, Path(workdir), options)
+            rows.extend(measured)
+            responsiveness.extend(responsive)
     meta = {
         "cores": os.cpu_count(),
         "python": sys.version.split()[0],
@@ -241,12 +289,18 @@ def main(argv: list[str] | None = None) -> int:
         "wall_seconds": round(time.monotonic() - started),
     }
     options.out.mkdir(parents=True, exist_ok=True)
-    (options.out / "results.json").write_bytes(orjson.dumps({"meta": meta, "rows": rows}, option=orjson.OPT_INDENT_2))
-    return _write_report(rows, meta, options)
+    results = {"meta": meta, "rows": rows, "responsiveness": responsiveness}
+    (options.out / "results.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
+    return _write_report(rows, meta, options, responsiveness)
 
 
-def _write_report(rows: list[dict[str, Any]], meta: dict[str, Any], options: argparse.Namespace) -> int:
-    table = markdown(rows, meta)
+def _write_report(
+    rows: list[dict[str, Any]],
+    meta: dict[str, Any],
+    options: argparse.Namespace,
+    responsiveness: list[dict[str, Any]],
+) -> int:
+    table = markdown(rows, meta, responsiveness)
     (options.out / "results.md").write_text(table, encoding="utf-8")
     if not options.no_chart:
         from bench.chart import render

@@ -93,3 +93,18 @@ def test_concurrency_is_judged_on_rounds_run_back_to_back() -> None:
     paired_lower = _row(100, "cold", "portfolio", 32, 31.0, 5) | {"vs_c1": 0.95}
     verdict = targets([single, paired_lower])[0]
     assert verdict.endswith("(31.0 against 30.0 req/s, paired ratio 0.95)") and "**not met**" in verdict
+
+
+def test_the_report_shows_responsiveness_idle_and_under_load() -> None:
+    """The /healthz and cache-hit latencies get a table of their own, idle and with the heavy load's rate."""
+    figures = {"healthz_p50_ms": 1.5, "healthz_p99_ms": 4.0, "cache_hit_p50_ms": 2.0, "cache_hit_p99_ms": 6.25}
+    responsiveness = [
+        {"size": 100, "load": "loaded", "heavy_concurrency": 32, "heavy_rps": 35.5, **figures},
+        {"size": 100, "load": "idle", "heavy_concurrency": 0, **figures},
+    ]
+    meta = {"command": "c", "cores": 2, "python": "3", "seconds_per_round": 1, "rounds": 3}
+    rows = [_row(100, "warm", "portfolio", 1, 500.0, 1)]
+    text = markdown(rows, meta | {"github_latency_ms": 50, "github_concurrency": 10}, responsiveness)
+    idle = text.index("| 100 | idle | 1.50 | 4.00 | 2.00 | 6.25 | – |")
+    loaded = text.index("| 100 | 32 uncached portfolios | 1.50 | 4.00 | 2.00 | 6.25 | 35.5 |")
+    assert idle < loaded
