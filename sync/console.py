@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from db.engine import open_database
+from db.faults import storage_fault
 from db.settings import DatabaseSettings
 from sync import collect
 from sync.errors import SyncAlreadyRunning
@@ -38,6 +39,13 @@ def run_sync_command(
     except KeyboardInterrupt:
         console.print("repofolio sync: interrupted; the cache is unchanged")
         return 130
+    except Exception as exc:
+        # The run could not even be recorded (a read-only database refuses its first write).
+        fault = storage_fault(exc)
+        if fault is None:
+            raise
+        console.print(f"repofolio sync: {fault}; the cache is unchanged")
+        return 1
     if summary is None:
         return 130
     console.print(format_summary(summary))

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncRun
+from db.faults import storage_fault
 from sync.apply import ApplyResult, apply_snapshot
 from sync.cache import DbResponseCache
 from sync.collect import Progress, ProgressCallback, collect, load_state
@@ -170,9 +171,11 @@ async def refresh(
         values = finish(FAILED, error=one_line(str(exc), settings))
     except SyncError as exc:
         values = finish(FAILED, error=one_line(str(exc), settings))
-    except Exception as exc:  # a bug or an unexpected database error: recorded, never raised past here
-        log.exception("sync run %d crashed", run_id)
-        values = finish(FAILED, error=one_line(f"unexpected error: {type(exc).__name__}", settings))
+    except Exception as exc:  # a storage fault, a bug or an unexpected database error: recorded, never raised
+        fault = storage_fault(exc)
+        if fault is None:
+            log.exception("sync run %d crashed", run_id)
+        values = finish(FAILED, error=one_line(fault or f"unexpected error: {type(exc).__name__}", settings))
     await _record(sessionmaker, run_id, values)
     summary = await _summary(sessionmaker, run_id, retry_at=retry_at, changed=bool(result and result.changed))
     elapsed = time.monotonic() - started
