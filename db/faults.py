@@ -11,7 +11,7 @@ from collections.abc import Iterator
 DISK_FULL = "the database disk is full"
 READ_ONLY = "the database is read-only"
 LOCKED = "the database is locked by another process"
-CORRUPT = "the database file is corrupt (`repofolio db check` runs the full check)"
+CORRUPT = "the database file is corrupt"
 
 # SQLite's primary result codes (the low byte of an extended one).
 _SQLITE_CODES = {

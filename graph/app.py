@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from db.engine import DataVersionReader, create_engine, create_read_engine, create_schema, create_sessionmaker
+from db.health import IntegrityMonitor
 from db.settings import DatabaseSettings
 from graph.auth import admin_access
 from graph.cache import PersistedQueries, ResponseCache
@@ -142,14 +142,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    integrity = IntegrityMonitor()
+
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
-        try:
-            async with request.app.state.services.sessionmaker() as session:
-                await session.execute(text("SELECT 1"))
-        except Exception as exc:  # any failure means "not ready"; the reason is logged, not sent
-            logger.warning("readiness check failed: %s", type(exc).__name__)
-            return JSONResponse({"status": "unavailable"}, status_code=503)
+        # The database's integrity check (db/health.py), cached for a few minutes; its reason is one line
+        # built by repofolio (a storage fault's name, SQLite's own finding), never a URL or a password.
+        result = await integrity.current(request.app.state.services.sessionmaker)
+        if not result.ok:
+            logger.warning("readiness check failed: %s", result.reason)
+            return JSONResponse({"status": "unavailable", "reason": result.reason}, status_code=503)
         return JSONResponse({"status": "ok"})
 
     return app

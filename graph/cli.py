@@ -15,7 +15,8 @@ from pydantic_settings import SettingsError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.engine import DatabaseUnavailable, open_database, read_schema_state, upgrade_database
+from db.engine import DatabaseUnavailable, create_engine, open_database, read_schema_state, upgrade_database
+from db.health import full_check
 from db.migrate import BASELINE, SchemaState, print_history
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
@@ -157,6 +158,33 @@ def db_current(_: argparse.Namespace) -> int:
     return 0
 
 
+def db_check(_: argparse.Namespace) -> int:
+    """The database's full integrity check, changing nothing (no migration, no file created)."""
+    settings = _load_settings().database
+    where = _where(settings)
+    url = make_url(settings.database_url)
+    path = url.database or ""
+    file = url.get_backend_name() == "sqlite" and path not in ("", ":memory:") and not path.startswith("file:")
+    if file and not Path(path).exists():
+        raise CommandError(f"cannot check the database at {where}: no such file")
+
+    async def check() -> Any:
+        try:
+            engine = create_engine(settings)
+        except Exception as error:  # an unknown dialect or a malformed URL
+            raise CommandError(f"cannot check the database at {where}: {type(error).__name__}") from None
+        try:
+            return await full_check(engine)
+        finally:
+            await engine.dispose()
+
+    result = asyncio.run(check())
+    if not result.ok:
+        raise CommandError(f"the database at {where} failed its check: {result.reason}")
+    print(f"the database at {where} passed its integrity check")
+    return 0
+
+
 def db_history(_: argparse.Namespace) -> int:
     print_history(sys.stdout)
     return 0
@@ -196,6 +224,9 @@ def _parser() -> argparse.ArgumentParser:
         run=db_current
     )
     db_commands.add_parser("history", help="list the migrations, newest first").set_defaults(run=db_history)
+    db_commands.add_parser("check", help="run the database's full integrity check, changing nothing").set_defaults(
+        run=db_check
+    )
     return parser
 
 
