@@ -90,10 +90,10 @@ async def _sqlite_problems(conn: AsyncConnection, *, full: bool) -> list[str]:
 
 
 async def _postgresql_problems(conn: AsyncConnection) -> list[str]:
-    tables = (
-        await conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"))
-    ).scalars()
     async with conn.begin():
+        tables = (
+            await conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"))
+        ).scalars()
         # Every heap page read, not an index-only answer from the visibility map.
         for setting in ("enable_indexscan", "enable_indexonlyscan", "enable_bitmapscan"):
             await conn.execute(text(f"SET LOCAL {setting} = off"))
