@@ -23,8 +23,8 @@ from graph.middleware import BodySizeLimit, HeadAsGet, add_cors
 from graph.router import GraphQLRouter
 from graph.schema import create_schema as create_graphql_schema
 from graph.settings import ApiSettings
+from sync.claim import fail_abandoned_runs
 from sync.github import create_http_client
-from sync.refresh import fail_abandoned_runs
 from sync.runner import SyncRunner
 from sync.schedule import create_scheduler, startup_sync_needed
 from sync.settings import SyncSettings
@@ -80,8 +80,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                 services.scheduler = scheduler = create_scheduler(runner, settings.sync)
                 scheduler.start()
                 stack.callback(scheduler.shutdown, wait=False)
-                if await startup_sync_needed(sessionmaker, settings.sync):
-                    await runner.request("STARTUP")
+                # Asked under the sync lock: of several processes starting at once, one syncs.
+                await runner.request_if("STARTUP", lambda: startup_sync_needed(sessionmaker, settings.sync))
         app.state.services = services
         yield
 

@@ -14,9 +14,10 @@ from db.engine import open_database
 from db.faults import storage_fault
 from db.settings import DatabaseSettings
 from sync import collect
+from sync.claim import CANCELLED
 from sync.errors import SyncAlreadyRunning
 from sync.github import create_http_client
-from sync.refresh import CANCELLED, SyncSummary, fail_abandoned_runs
+from sync.refresh import SyncSummary
 from sync.runner import SyncRunner
 from sync.settings import SyncSettings
 
@@ -53,18 +54,15 @@ def run_sync_command(
 
 
 async def _sync(db_settings: DatabaseSettings, settings: SyncSettings, console: Console) -> SyncSummary | None:
-    async with open_database(db_settings) as sessionmaker:
-        # Only runs older than a whole run could take: a server process may be syncing right now.
-        await fail_abandoned_runs(sessionmaker, older_than=settings.run_timeout)
-        async with create_http_client(settings) as http:
-            runner = SyncRunner(sessionmaker, http, settings)
-            try:
-                with _progress(console) as report:
-                    return await runner.run("CLI", progress=report)
-            except asyncio.CancelledError:
-                return None
-            finally:
-                await runner.aclose()
+    async with open_database(db_settings) as sessionmaker, create_http_client(settings) as http:
+        runner = SyncRunner(sessionmaker, http, settings)
+        try:
+            with _progress(console) as report:
+                return await runner.run("CLI", progress=report)
+        except asyncio.CancelledError:
+            return None
+        finally:
+            await runner.aclose()
 
 
 @contextmanager

@@ -18,6 +18,13 @@ class SyncAlreadyRunning(SyncError):
         super().__init__(f"sync run {run_id} is already running")
 
 
+class SyncLockBusy(SyncError):
+    """A live process holds the sync lock yet shows no RUNNING run: stuck between the two, or very slow."""
+
+    def __init__(self, waited: float) -> None:
+        super().__init__(f"another process holds the sync lock but has recorded no run for {waited:.0f}s")
+
+
 class GitHubError(SyncError):
     """GitHub answered something we cannot use."""
 

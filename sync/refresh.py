@@ -6,13 +6,14 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncRun
 from db.faults import storage_fault
 from sync.apply import ApplyResult, apply_snapshot
 from sync.cache import DbResponseCache
+from sync.claim import CANCELLED, FAILED, SUCCEEDED, Claim, claim_run
 from sync.collect import Progress, ProgressCallback, collect, load_state
 from sync.errors import NoOwnersConfigured, RateLimited, SyncError
 from sync.github import GitHubClient
@@ -20,8 +21,6 @@ from sync.settings import SyncSettings
 
 log = logging.getLogger(__name__)
 
-TRIGGERS = ("CLI", "MUTATION", "SCHEDULE", "STARTUP")
-RUNNING, SUCCEEDED, FAILED, CANCELLED = "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"
 MAX_ERROR_LENGTH = 300
 
 
@@ -54,55 +53,6 @@ class SyncSummary:
         return self.finished_at - self.started_at if self.finished_at else None
 
 
-async def start_run(sessionmaker: async_sessionmaker[AsyncSession], trigger: str) -> int:
-    """Record a RUNNING run and return its id."""
-    if trigger not in TRIGGERS:
-        raise ValueError(f"trigger must be one of {TRIGGERS}, not {trigger!r}")
-    async with sessionmaker() as session, session.begin():
-        run = SyncRun(trigger=trigger, status=RUNNING, started_at=datetime.now(UTC))
-        session.add(run)
-        await session.flush()
-        return run.id
-
-
-async def fail_abandoned_runs(
-    sessionmaker: async_sessionmaker[AsyncSession], *, older_than: timedelta | None = None
-) -> int:
-    """Mark runs left RUNNING by a process that stopped as FAILED; return how many.
-
-    Call it at start-up, before this process syncs. With several processes on one database pass
-    `older_than` (e.g. the run timeout) so another process's live run is left alone.
-    """
-    now = datetime.now(UTC)
-    statement = update(SyncRun).where(SyncRun.status == RUNNING)
-    if older_than is not None:
-        statement = statement.where(SyncRun.started_at < now - older_than)
-    async with sessionmaker() as session, session.begin():
-        result = await session.execute(
-            statement.values(
-                status=FAILED,
-                finished_at=now,
-                error="abandoned: the process running it stopped before it finished",
-            )
-        )
-    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
-    if count:
-        log.warning("marked %d abandoned sync run(s) as failed", count)
-    return count
-
-
-async def running_run_id(sessionmaker: async_sessionmaker[AsyncSession], *, younger_than: timedelta) -> int | None:
-    """The id of a run RUNNING in the database (any process) started within `younger_than`, if any."""
-    since = datetime.now(UTC) - younger_than
-    async with sessionmaker() as session:
-        return await session.scalar(
-            select(SyncRun.id)
-            .where(SyncRun.status == RUNNING, SyncRun.started_at >= since)
-            .order_by(SyncRun.started_at.desc())
-            .limit(1)
-        )
-
-
 async def refresh(
     sessionmaker: async_sessionmaker[AsyncSession],
     client: GitHubClient,
@@ -115,13 +65,30 @@ async def refresh(
     """Fetch what changed on GitHub and apply it to the graph in one transaction; record the run.
 
     Returns the summary whether the run succeeded or failed (a failure leaves the graph as it was).
-    Cancellation is recorded as CANCELLED and re-raised. `run_id` adopts a run already started with
-    `start_run` (the runner does this to answer with the id at once).
+    Cancellation is recorded as CANCELLED and re-raised. Claims the run first (sync/claim.py:
+    SyncAlreadyRunning while another process syncs), unless `run_id` names a run the caller has claimed
+    (the runner does this to answer with the id at once, and releases the claim itself).
     """
     if client.cache is None:
         client = client.with_cache(DbResponseCache(sessionmaker))
-    if run_id is None:
-        run_id = await start_run(sessionmaker, trigger)
+    if run_id is not None:
+        return await _refresh(sessionmaker, client, settings, trigger, progress, run_id)
+    claim: Claim | None = await claim_run(sessionmaker, trigger)
+    assert claim is not None  # no `needed` asked
+    try:
+        return await _refresh(sessionmaker, client, settings, trigger, progress, claim.run_id)
+    finally:
+        await claim.release()
+
+
+async def _refresh(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    client: GitHubClient,
+    settings: SyncSettings,
+    trigger: str,
+    progress: ProgressCallback | None,
+    run_id: int,
+) -> SyncSummary:
     requests_before, not_modified_before = client.stats.requests, client.stats.not_modified
     started = time.monotonic()
     log.info("sync run %d started (%s)", run_id, trigger)

@@ -1,18 +1,20 @@
-"""One sync at a time per process (and per database, as far as the RUNNING record tells)."""
+"""One sync at a time: per process (an asyncio lock), and per database (the sync lock, sync/claim.py)."""
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sync.cache import DbResponseCache
+from sync.claim import Claim, claim_run, running_run_id
 from sync.collect import ProgressCallback
 from sync.errors import SyncAlreadyRunning
 from sync.github import GitHubClient, Sleep
-from sync.refresh import SyncSummary, refresh, running_run_id, start_run
+from sync.refresh import SyncSummary, refresh
 from sync.settings import SyncSettings
 
 log = logging.getLogger(__name__)
@@ -67,23 +69,37 @@ class SyncRunner:
         return self._run_id if self.running else None
 
     async def request(self, trigger: str) -> tuple[int, bool]:
-        """Start a run in the background; (run id, True), or (the running run's id, False)."""
+        """Start a run in the background; (run id, True), or (the running run's id, False), whichever
+        process runs it."""
         async with self._lock:
-            busy = await self._busy()
-            if busy is not None:
-                return busy, False
-            run_id = await start_run(self.sessionmaker, trigger)
-            self._start(run_id, trigger, None)
-            return run_id, True
+            try:
+                claim = await self._claim(trigger)
+            except SyncAlreadyRunning as busy:
+                return busy.run_id, False
+            assert claim is not None
+            self._start(claim, trigger, None)
+            return claim.run_id, True
+
+    async def request_if(self, trigger: str, needed: Callable[[], Awaitable[bool]]) -> int | None:
+        """Start a run in the background if `needed()`, asked once this process holds the sync lock (so
+        several processes starting at once sync once); the run's id, else None."""
+        async with self._lock:
+            try:
+                claim = await self._claim(trigger, needed)
+            except SyncAlreadyRunning as busy:
+                log.info("%s sync not started: sync run %d is already running", trigger.lower(), busy.run_id)
+                return None
+            if claim is None:
+                return None
+            self._start(claim, trigger, None)
+            return claim.run_id
 
     async def run(self, trigger: str, progress: ProgressCallback | None = None) -> SyncSummary:
         """Run to completion and return the summary; SyncAlreadyRunning when a run is in progress."""
         async with self._lock:
-            busy = await self._busy()
-            if busy is not None:
-                raise SyncAlreadyRunning(busy)
-            run_id = await start_run(self.sessionmaker, trigger)
-            task = self._start(run_id, trigger, progress)
+            claim = await self._claim(trigger)
+            assert claim is not None
+            task = self._start(claim, trigger, progress)
         # Cancelling the caller cancels the run too (Ctrl-C on the CLI, scheduler shutdown).
         return await task
 
@@ -106,26 +122,30 @@ class SyncRunner:
                     await task
         self._retry_task = None
 
-    async def _busy(self) -> int | None:
+    async def _claim(self, trigger: str, needed: Callable[[], Awaitable[bool]] | None = None) -> Claim | None:
         if self._closed:
             raise RuntimeError("the sync runner is closed")
-        # A RUNNING row in the database, this process's or another's; one older than the run timeout is abandoned.
-        busy = await running_run_id(self.sessionmaker, younger_than=self.settings.run_timeout)
-        if busy is None and self.running:
-            # Our run has recorded its end (syncStatus already shows it) and is only reading its summary:
-            # let it finish rather than refuse a new run the API says may start.
+        if self.running:
+            busy = await running_run_id(self.sessionmaker)
+            if busy is not None:
+                raise SyncAlreadyRunning(busy)
+            # Our run has recorded its end (syncStatus already shows it) and is only reading its summary and
+            # letting go of the lock: let it finish rather than refuse a new run the API says may start.
             await self.wait()
-        return busy
+        return await claim_run(self.sessionmaker, trigger, needed=needed)
 
-    def _start(self, run_id: int, trigger: str, progress: ProgressCallback | None) -> asyncio.Task[SyncSummary]:
-        self._run_id = run_id
-        self._task = asyncio.create_task(self._execute(run_id, trigger, progress), name=f"repofolio-sync-{run_id}")
+    def _start(self, claim: Claim, trigger: str, progress: ProgressCallback | None) -> asyncio.Task[SyncSummary]:
+        self._run_id = claim.run_id
+        self._task = asyncio.create_task(self._execute(claim, trigger, progress), name=f"repofolio-sync-{claim.run_id}")
         return self._task
 
-    async def _execute(self, run_id: int, trigger: str, progress: ProgressCallback | None) -> SyncSummary:
-        summary = await refresh(
-            self.sessionmaker, self.client, self.settings, trigger=trigger, progress=progress, run_id=run_id
-        )
+    async def _execute(self, claim: Claim, trigger: str, progress: ProgressCallback | None) -> SyncSummary:
+        try:
+            summary = await refresh(
+                self.sessionmaker, self.client, self.settings, trigger=trigger, progress=progress, run_id=claim.run_id
+            )
+        finally:
+            await claim.release()
         self.last_summary = summary
         if summary.retry_at is not None:
             self._schedule_retry(summary.retry_at + self._retry_margin)

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncLease, SyncRun
 from db.models import Repository
+from sync.claim import SUCCEEDED
 from sync.crontab import crontab_trigger
 from sync.errors import SyncAlreadyRunning
-from sync.refresh import SUCCEEDED, SyncSummary
+from sync.refresh import SyncSummary
 from sync.runner import SyncRunner
 from sync.settings import SyncSettings
 
@@ -117,7 +118,7 @@ async def scheduled_sync(runner: SyncRunner, trigger: CronTrigger, settings: Syn
     try:
         return await runner.run("SCHEDULE")
     except SyncAlreadyRunning as exc:
-        log.info("scheduled sync skipped: %s", exc)
+        log.warning("scheduled sync for %s skipped: %s", f"{fire_time:%Y-%m-%d %H:%M}Z", exc)
         return None
 
 

@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 
 from tests.fakes import responses, routes, templates
+from tests.fakes.hold import Hold
 from tests.fakes.state import (
     ACCOUNT_EPOCH,
     REPO_ENDPOINTS,
@@ -76,6 +77,7 @@ class FakeGitHub:
         # A base URL: Link headers point there instead of at the request's own base (a proxy gone wrong).
         self.links_to: str | None = None
         self._lock = threading.RLock()  # the loopback server answers from its own thread
+        self.hold: Hold | None = None  # keeps matching requests waiting (tests/fakes/hold.py); handle_async only
 
     def __repr__(self) -> str:
         return f"<FakeGitHub accounts={len(self.accounts)} repos={len(self.repos_by_id)}>"
@@ -347,9 +349,11 @@ class FakeGitHub:
     # ---- HTTP ------------------------------------------------------------------------------------------
 
     async def handle_async(self, request: httpx.Request) -> httpx.Response:
-        """`handle` after sleeping `self.latency` seconds, for a realistic "live GitHub" without a socket."""
+        """`handle` after sleeping `self.latency` seconds (and any `hold`), for a "live GitHub" without a socket."""
         if self.latency:
             await asyncio.sleep(self.latency)
+        if self.hold is not None:
+            await self.hold.wait(request)
         return self.handle(request)
 
     def handle(self, request: httpx.Request) -> httpx.Response:

@@ -13,8 +13,8 @@ from db.engine import bump_data_version
 from db.models import showcase_key
 from db.showcase import Showcase
 from graph.auth import AdminAccess
-from sync.refresh import start_run
 from tests.graph.conftest import Execute, ok
+from tests.sync.conftest import add_run
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schema.graphql"
 
@@ -53,7 +53,7 @@ def types_with_an_id() -> set[str]:
 
 async def issued(execute: Execute, demo_db: async_sessionmaker[AsyncSession]) -> dict[str, dict[str, Any]]:
     """One object of each type, as the API answered it, keyed by type name."""
-    await start_run(demo_db, "CLI")
+    await add_run(demo_db, "CLI", status="SUCCEEDED")
     data = await ok(execute, ISSUED)
     repository = next(
         node

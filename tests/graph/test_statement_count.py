@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from graph.demo import generate, load_rows
 from graph.ids import own_id
-from sync.refresh import start_run
 from tests.graph.conftest import make_execute, ok
 from tests.graph.test_schema import PORTFOLIO
+from tests.sync.conftest import add_run
 
 
 @dataclass
@@ -232,7 +232,7 @@ async def test_nodes_of_every_kind_issue_the_same_statement_count_however_many_i
     invented ids together: each lookup is one batch, so 9 ids cost what 99 do (9 statements)."""
     data = generate(user_repos=40, org_repos=10)
     await load_rows(database.sessionmaker, data)
-    runs = [await start_run(database.sessionmaker, "CLI") for _ in range(per_kind)]
+    runs = [await add_run(database.sessionmaker, "CLI", status="SUCCEEDED") for _ in range(per_kind)]
     repositories = [row for row in data.repositories if row["license"] and row["topics"]][:per_kind]
     assert len(repositories) == per_kind
     contributors = sorted({link["contributor_id"] for link in data.repository_contributors})[:per_kind]

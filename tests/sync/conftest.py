@@ -1,4 +1,5 @@
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -6,6 +7,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.bookkeeping import SyncRun
 from db.models import Contributor, Repository
 from sync.github import GitHubClient, create_http_client
 from sync.refresh import SyncSummary, refresh
@@ -87,6 +89,15 @@ def sync_once(
         return await refresh(sessionmaker, client, settings, trigger=trigger, **kwargs)
 
     return run
+
+
+async def add_run(sessionmaker: async_sessionmaker[AsyncSession], trigger: str = "CLI", **values: Any) -> int:
+    """Record a run row as a process would (RUNNING, started now, unless `values` say otherwise); its id."""
+    async with sessionmaker() as session, session.begin():
+        run = SyncRun(trigger=trigger, status=values.pop("status", "RUNNING"), started_at=datetime.now(UTC), **values)
+        session.add(run)
+        await session.flush()
+        return run.id
 
 
 async def dump(sessionmaker: async_sessionmaker[AsyncSession], tables: tuple[str, ...] = GRAPH_TABLES) -> dict:

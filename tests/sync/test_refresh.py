@@ -1,9 +1,9 @@
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import CachedResponse, SyncRun
@@ -12,7 +12,7 @@ from db.models import Language, RepositoryContributor, RepositoryLanguage
 from db.showcase import Showcase
 from sync.collect import Progress
 from sync.github import GitHubClient, create_http_client
-from sync.refresh import fail_abandoned_runs, refresh, start_run
+from sync.refresh import refresh
 from sync.settings import SyncSettings
 from tests.fakes.github import GITHUB_API, FakeGitHub
 from tests.sync.conftest import TOKEN, SyncOnce, accounts, dump, repositories
@@ -336,20 +336,3 @@ async def test_runs_are_recorded_with_counts_requests_and_rate_limit(sync_once: 
     assert run.github_requests == 13 and run.not_modified == 0  # 2+1 profiles, 2 listings, 4x2 details
     assert run.rate_limit_remaining == 60 - 13
     assert run.finished_at is not None and run.finished_at >= run.started_at
-
-
-async def test_abandoned_running_runs_are_marked_failed(sessionmaker: Maker) -> None:
-    """A RUNNING row left by a crashed process is FAILED at the next start (optionally only old ones)."""
-    stale = await start_run(sessionmaker, "SCHEDULE")
-    async with sessionmaker() as session, session.begin():
-        run = await session.get_one(SyncRun, stale)
-        run.started_at = datetime.now(UTC) - timedelta(hours=3)
-    fresh = await start_run(sessionmaker, "CLI")
-
-    assert await fail_abandoned_runs(sessionmaker, older_than=timedelta(hours=1)) == 1
-    assert await fail_abandoned_runs(sessionmaker) == 1
-    async with sessionmaker() as session:
-        runs = {run.id: run for run in (await session.scalars(select(SyncRun))).all()}
-        running = await session.scalar(select(func.count()).select_from(SyncRun).where(SyncRun.status == "RUNNING"))
-    assert runs[stale].status == runs[fresh].status == "FAILED" and running == 0
-    assert runs[stale].error == "abandoned: the process running it stopped before it finished"

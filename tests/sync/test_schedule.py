@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncLease, SyncRun
 from db.models import Repository, RepositoryContributor, RepositoryLanguage
-from sync.refresh import start_run
 from sync.runner import SyncRunner
 from sync.schedule import (
     JOB_ID,
@@ -24,7 +23,7 @@ from sync.schedule import (
     startup_sync_needed,
 )
 from sync.settings import SyncSettings
-from tests.sync.conftest import Sleeps, SyncOnce
+from tests.sync.conftest import Sleeps, SyncOnce, add_run
 
 Maker = async_sessionmaker[AsyncSession]
 
@@ -156,12 +155,12 @@ async def test_startup_sync_runs_on_an_empty_or_stale_cache_only(
         sessionmaker, settings.model_copy(update={"startup_sync_max_age": timedelta(days=2)})
     )
     for status in ("FAILED", "CANCELLED"):  # ended a moment ago, without fresh data
-        ended_id = await start_run(sessionmaker, "CLI")
+        ended_id = await add_run(sessionmaker, "CLI")
         async with sessionmaker() as session, session.begin():
             ended = await session.get_one(SyncRun, ended_id)
             ended.status, ended.finished_at = status, datetime.now(UTC)
         assert await startup_sync_needed(sessionmaker, settings), status
-    await start_run(sessionmaker, "CLI")
+    await add_run(sessionmaker, "CLI")
     assert await startup_sync_needed(sessionmaker, settings)
 
 
