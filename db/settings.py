@@ -7,7 +7,9 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 class DatabaseSettings(BaseSettings):
     """Where the cache lives. `REPOFOLIO_DATABASE_URL` takes any async SQLAlchemy URL."""
 
-    model_config = SettingsConfigDict(env_prefix="REPOFOLIO_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="REPOFOLIO_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     database_url: str = "sqlite+aiosqlite:///./repofolio.db"
     database_echo: bool = False

@@ -19,6 +19,10 @@ from sync.settings import SyncSettings
 
 PREFIX = "REPOFOLIO_"
 SETTINGS_CLASSES: tuple[type[BaseSettings], ...] = (ApiSettings, DatabaseSettings, SyncSettings)
+# Values no error repeats, whatever the variable: GitHub's token formats (classic ones were 40 hex digits).
+TOKEN_LIKE = re.compile(r"\b(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]+|\b[0-9A-Fa-f]{40}\b")
+# Variables whose values no error repeats, even where a validator quotes its input.
+SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|KEY", re.IGNORECASE)
 # REPOFOLIO_ variables that are no setting but are ours: the test suite's PostgreSQL (README, Development).
 NOT_SETTINGS = frozenset({"REPOFOLIO_TEST_POSTGRES_URL"})
 
@@ -69,8 +73,9 @@ def unknown_settings(environ: Mapping[str, str] | None = None) -> Iterator[str]:
 
 
 def describe_invalid(error: ValidationError | SettingsError) -> str:
-    """One line naming each variable whose value was refused, and why; pydantic never quotes the input, and
-    our validators quote only values that are no secret (never a URL that may hold a password, nor a token)."""
+    """One line naming each variable whose value was refused, and why. pydantic's messages never quote the
+    input, our validators quote only values that are no secret (never a URL that may hold a password, nor
+    a token), and whatever looks like a token is blanked out all the same (`redact`)."""
     if isinstance(error, SettingsError):
         # pydantic-settings could not even parse it: 'error parsing value for field "x" from source "…"'.
         match = re.search(r'field "([^"]+)"', str(error))
@@ -80,10 +85,24 @@ def describe_invalid(error: ValidationError | SettingsError) -> str:
     for problem in error.errors():
         field = str(problem["loc"][0]) if problem["loc"] else "?"
         message = " ".join(str(problem["msg"]).removeprefix("Value error, ").split())
-        problems.append(f"invalid {_variable(field)}: {message}")
+        problems.append(f"invalid {_variable(field)}: {redact(_variable(field), message)}")
     return "; ".join(problems)
 
 
+def redact(variable: str, message: str) -> str:
+    """`message` without anything that looks like a token, and without any quoted value of a secret."""
+    if SECRET_NAME.search(variable):
+        message = re.sub(r"'[^']*'|\"[^\"]*\"", "'***'", message)
+    return TOKEN_LIKE.sub("***", message)
+
+
 def _variable(field: str) -> str:
-    # A field is named by its variable: REPOFOLIO_<FIELD>, or the alias itself (GITHUB_TOKEN).
-    return field if field.isupper() else f"{PREFIX}{field.upper()}"
+    # A field is named by its variable: REPOFOLIO_<FIELD>, or the alias pydantic names (the first one, even
+    # when another was set: then every variable of the field is named).
+    if not field.isupper():
+        return f"{PREFIX}{field.upper()}"
+    for cls in SETTINGS_CLASSES:
+        for names in variables(cls).values():
+            if field in names and len(names) > 1:
+                return " or ".join(names)
+    return field

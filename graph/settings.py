@@ -4,13 +4,15 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from sync.settings import is_github_login, is_host
+from sync.settings import TOKEN_RULE, is_github_login, is_host, is_token
 
 
 class ApiSettings(BaseSettings):
     """How the GraphQL API is served. Every field reads `REPOFOLIO_<NAME>`."""
 
-    model_config = SettingsConfigDict(env_prefix="REPOFOLIO_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="REPOFOLIO_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
@@ -32,7 +34,7 @@ class ApiSettings(BaseSettings):
     # interleaving requests overlaps nothing), 8 on a database across the network (whose waits do overlap).
     max_concurrent_executions: int | None = Field(default=None, ge=1)
     # Seconds one GraphQL execution may run once it holds its slot; past it, a GraphQL error and the slot is freed.
-    execution_timeout: float = Field(default=10.0, gt=0)
+    execution_timeout: float = Field(default=10.0, gt=0, allow_inf_nan=False)
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -52,6 +54,18 @@ class ApiSettings(BaseSettings):
         value = value.strip()
         if not is_host(value):
             raise ValueError(f"{value!r} is not a host name or an IP address")
+        return value
+
+    @field_validator("admin_token", mode="before")
+    @classmethod
+    def _admin_token(cls, value: object) -> object:
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str):
+            if not value.strip():
+                raise ValueError("is empty: unset it to turn the admin mutations off, or set a token")
+            if not is_token(value):
+                raise ValueError(TOKEN_RULE)
         return value
 
     @field_validator("viewer", mode="before")

@@ -2,7 +2,7 @@
 
 import ipaddress
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +17,9 @@ _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 _LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")  # one part of a DNS name
 
+TOKEN_RULE = "must be printable ASCII without spaces or line breaks"
+CRON_PROBE_START = datetime(2000, 1, 1, tzinfo=UTC)
+
 # GitHub logins: alphanumerics and single hyphens, at most 39 characters.
 _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 
@@ -24,7 +27,10 @@ _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 class SyncSettings(BaseSettings):
     """Read from `REPOFOLIO_*` (and `GITHUB_TOKEN`); keyword arguments override the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="REPOFOLIO_", env_file=".env", extra="ignore")
+    # hide_input_in_errors: a ValidationError shown anywhere (a traceback too) never quotes a value.
+    model_config = SettingsConfigDict(
+        env_prefix="REPOFOLIO_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     github_api_url: str = "https://api.github.com"
     # The field name is listed too, so `SyncSettings(github_token=...)` works in code and tests.
@@ -34,10 +40,10 @@ class SyncSettings(BaseSettings):
     )
     github_owners: Annotated[list[str], NoDecode] = Field(default_factory=list)
     concurrency: int = Field(default=4, ge=1, le=16)
-    request_timeout: float = Field(default=15.0, gt=0)  # seconds
+    request_timeout: float = Field(default=15.0, gt=0, allow_inf_nan=False)  # seconds
     max_retries: int = Field(default=3, ge=0, le=10)
-    retry_backoff: float = Field(default=1.0, ge=0)  # seconds; doubles on each retry
-    max_retry_wait: float = Field(default=120.0, ge=0)  # longest Retry-After we sit out, in seconds
+    retry_backoff: float = Field(default=1.0, ge=0, allow_inf_nan=False)  # seconds; doubles on each retry
+    max_retry_wait: float = Field(default=120.0, ge=0, allow_inf_nan=False)  # longest Retry-After sat out, s
     rate_limit_reserve: int = Field(default=0, ge=0)  # requests left untouched for other clients
     scheduler: bool = True
     sync_cron: str | None = None  # crontab; None = nightly at a minute derived from the owners
@@ -70,6 +76,13 @@ class SyncSettings(BaseSettings):
     @classmethod
     def _empty_token_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("github_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_token(value.get_secret_value()):
+            raise ValueError(TOKEN_RULE)
+        return value
 
     @field_validator("github_owners", mode="before")
     @classmethod
@@ -104,9 +117,12 @@ class SyncSettings(BaseSettings):
         if value is None or not value.strip():
             return None
         try:
-            crontab_trigger(value, "UTC")
+            trigger = crontab_trigger(value, "UTC")
         except ValueError as exc:
             raise ValueError(f"not a crontab expression ({exc})") from exc
+        # A crontab has no year: one that matches no date from 2000 on (a 31st of February) never fires.
+        if trigger.get_next_fire_time(None, CRON_PROBE_START) is None:
+            raise ValueError(f"{value.strip()!r} never fires: no date matches it")
         return value.strip()
 
     @field_validator("startup_sync_max_age", "misfire_grace", "run_timeout", mode="before")
@@ -114,12 +130,35 @@ class SyncSettings(BaseSettings):
     def _duration(cls, value: Any) -> Any:
         # "3600", "90m", "24h", "2d" besides pydantic's ISO 8601 ("PT24H"); a bare number is seconds.
         if isinstance(value, str) and (match := _DURATION.match(value.lower())):
-            return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+            try:
+                return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+            except OverflowError:
+                raise ValueError("too long a duration") from None
+        return value
+
+    @field_validator("misfire_grace", "run_timeout")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be longer than 0 (e.g. 90s, 30m, 1h)")
+        return value
+
+    @field_validator("startup_sync_max_age")
+    @classmethod
+    def _not_negative(cls, value: timedelta) -> timedelta:
+        if value < timedelta(0):
+            raise ValueError("must not be negative (0 syncs at every start-up)")
         return value
 
     @property
     def token(self) -> str | None:
         return self.github_token.get_secret_value() if self.github_token else None
+
+
+def is_token(value: str) -> bool:
+    """Printable ASCII without spaces, as GitHub tokens are and an HTTP header needs (else a non-ASCII one
+    fails deep in the HTTP client, and one with a line break is retried as a network failure)."""
+    return bool(value) and all("!" <= char <= "~" for char in value)
 
 
 def is_github_login(value: str) -> bool:

@@ -5,7 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from graph.app import Settings
 from graph.cli import main
 from graph.environment import SETTINGS_CLASSES, known_variables, unknown_settings, variables
 
@@ -40,6 +42,25 @@ def start(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
         ("REPOFOLIO_SYNC_TIMEZONE", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
         ("REPOFOLIO_STARTUP_SYNC_MAX_AGE", "soon", "Input should be a valid timedelta"),
         ("REPOFOLIO_CONCURRENCY", "99", "Input should be less than or equal to 16"),
+        # Values of the right type that mean nothing usable:
+        ("REPOFOLIO_GITHUB_TOKEN", "ghp_with space", "must be printable ASCII without spaces or line breaks"),
+        ("REPOFOLIO_GITHUB_TOKEN", "ghp_line\nbreak", "must be printable ASCII without spaces or line breaks"),
+        ("GITHUB_TOKEN", "tökén", "must be printable ASCII without spaces or line breaks"),
+        ("REPOFOLIO_ADMIN_TOKEN", "  ", "is empty: unset it to turn the admin mutations off, or set a token"),
+        ("REPOFOLIO_ADMIN_TOKEN", "pässwort", "must be printable ASCII without spaces or line breaks"),
+        ("REPOFOLIO_REQUEST_TIMEOUT", "inf", "Input should be a finite number"),
+        ("REPOFOLIO_REQUEST_TIMEOUT", "nan", "Input should be a finite number"),
+        ("REPOFOLIO_REQUEST_TIMEOUT", "0", "Input should be greater than 0"),
+        ("REPOFOLIO_RETRY_BACKOFF", "inf", "Input should be a finite number"),
+        ("REPOFOLIO_MAX_RETRY_WAIT", "infinity", "Input should be a finite number"),
+        ("REPOFOLIO_EXECUTION_TIMEOUT", "inf", "Input should be a finite number"),
+        ("REPOFOLIO_RUN_TIMEOUT", "0", "must be longer than 0 (e.g. 90s, 30m, 1h)"),
+        ("REPOFOLIO_RUN_TIMEOUT", "-PT1H", "must be longer than 0"),
+        ("REPOFOLIO_RUN_TIMEOUT", "99999999999999d", "too long a duration"),
+        ("REPOFOLIO_MISFIRE_GRACE", "0s", "must be longer than 0"),
+        ("REPOFOLIO_STARTUP_SYNC_MAX_AGE", "-PT1M", "must not be negative (0 syncs at every start-up)"),
+        ("REPOFOLIO_SYNC_CRON", "0 0 31 2 *", "'0 0 31 2 *' never fires: no date matches it"),
+        ("REPOFOLIO_SYNC_CRON", "0 0 30 2 *", "'0 0 30 2 *' never fires"),
     ],
 )
 def test_an_invalid_value_stops_start_up_with_one_line_naming_the_variable(
@@ -48,8 +69,63 @@ def test_an_invalid_value_stops_start_up_with_one_line_naming_the_variable(
     monkeypatch.setenv(variable, value)
     code, err = start(capsys)
     assert code == 1
-    assert len(err) == 1 and err[0].startswith(f"repofolio: invalid {variable}: {reason}"), err
+    named = "REPOFOLIO_GITHUB_TOKEN or GITHUB_TOKEN" if variable.endswith("GITHUB_TOKEN") else variable
+    assert len(err) == 1 and err[0].startswith(f"repofolio: invalid {named}: {reason}"), err
     assert "s3cret" not in err[0]
+
+
+TOKEN_LIKE = {
+    "ghp": "ghp_" + "a1B2" * 9,
+    "gho": "gho_" + "Z9y8" * 9,
+    "github_pat": "github_pat_11ABCDEFG0_" + "x" * 59,
+    "hex40": "0123456789abcdef" * 2 + "01234567",  # GitHub's classic format
+}
+WRONG_PLACES = [
+    "REPOFOLIO_VIEWER",
+    "REPOFOLIO_HOST",
+    "REPOFOLIO_GITHUB_OWNERS",
+    "REPOFOLIO_SYNC_TIMEZONE",
+    "REPOFOLIO_CORS_ORIGINS",
+    "REPOFOLIO_SYNC_CRON",
+    "REPOFOLIO_PORT",
+    "REPOFOLIO_DATABASE_URL",
+]
+
+
+@pytest.mark.parametrize(
+    ("variable", "token"),
+    [
+        pytest.param(variable, token, id=f"{kind}-{variable}")
+        for kind, token in TOKEN_LIKE.items()
+        for variable in WRONG_PLACES
+        if (kind, variable) != ("hex40", "REPOFOLIO_HOST")  # forty hex digits are a valid host name
+    ],
+)
+def test_a_token_pasted_into_the_wrong_variable_is_never_echoed(
+    variable: str, token: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The variable is named, the value is not (our validators quote what they refuse)."""
+    monkeypatch.setenv(variable, token)
+    code, err = start(capsys)
+    assert code == 1 and len(err) == 1 and err[0].startswith(f"repofolio: invalid {variable}: "), err
+    assert token not in err[0] and token[4:20] not in err[0], err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("REPOFOLIO_GITHUB_TOKEN", "ghp_s3cret with a space"), ("REPOFOLIO_ADMIN_TOKEN", "s3cret\tadmin")],
+)
+def test_a_refused_secret_is_never_echoed_even_in_a_traceback(
+    variable: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The one line leaves it out, and so does the ValidationError itself (pydantic quotes each input in
+    str(error), which a traceback from `create_app()` under --reload would print)."""
+    monkeypatch.setenv(variable, value)
+    code, err = start(capsys)
+    assert code == 1 and "s3cret" not in "\n".join(err), err
+    with pytest.raises(ValidationError) as caught:
+        Settings.load()
+    assert "s3cret" not in str(caught.value) and "must be printable ASCII" in str(caught.value)
 
 
 def test_several_invalid_values_of_one_kind_share_the_line(
