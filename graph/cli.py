@@ -21,6 +21,7 @@ from db.migrate import BASELINE, SchemaState, print_history
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
 from graph.environment import describe_invalid, unknown_settings
+from graph.listen import CannotListen, check_listen
 from graph.schema import create_schema as create_graphql_schema
 from graph.showcase import ShowcaseError, export_showcase, import_showcase
 from sync.console import run_sync_command
@@ -56,6 +57,15 @@ def serve(args: argparse.Namespace) -> int:
     settings = _load_settings()
     host = args.host or settings.api.host
     port = settings.api.port if args.port is None else args.port
+    try:
+        check_listen(
+            host,
+            port,
+            host_from="--host" if args.host else "REPOFOLIO_HOST",
+            port_from="--port" if args.port is not None else "REPOFOLIO_PORT",
+        )
+    except CannotListen as error:
+        raise CommandError(str(error)) from None
 
     async def ready(_: async_sessionmaker[AsyncSession]) -> None:
         return None

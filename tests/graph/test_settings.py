@@ -1,7 +1,9 @@
 """Start-up reads the REPOFOLIO_* environment: bad values are one line naming the variable, typos a warning,
 and every setting is in the README's table."""
 
+import os
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from pydantic import ValidationError
 from graph.app import Settings
 from graph.cli import main
 from graph.environment import SETTINGS_CLASSES, known_variables, unknown_settings, variables
+from tests.sync.processes import Command
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -126,6 +129,49 @@ def test_a_refused_secret_is_never_echoed_even_in_a_traceback(
     with pytest.raises(ValidationError) as caught:
         Settings.load()
     assert "s3cret" not in str(caught.value) and "must be printable ASCII" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("args", "settings", "line"),
+    [
+        (
+            ["serve"],
+            {"REPOFOLIO_PORT": "{busy}"},
+            "cannot listen on REPOFOLIO_PORT={busy}: 127.0.0.1:{busy} is already in use",
+        ),
+        (["serve", "--port", "{busy}"], {}, "cannot listen on --port={busy}: 127.0.0.1:{busy} is already in use"),
+        (
+            ["serve"],
+            {"REPOFOLIO_HOST": "192.0.2.1"},
+            "cannot listen on REPOFOLIO_HOST=192.0.2.1: not an address of this machine",
+        ),
+        (
+            ["serve", "--host", "no such host"],
+            {},
+            "cannot listen on --host=no such host: the name does not resolve (Name or service not known)",
+        ),
+        (["serve", "--port", "99999"], {}, "cannot listen on --port=99999: a port is 0 to 65535"),
+    ],
+)
+def test_serve_names_the_setting_when_it_cannot_listen(
+    args: list[str], settings: dict[str, str], line: str, tmp_path: Path
+) -> None:
+    """A port in use or a host not of this machine is one line naming REPOFOLIO_PORT / REPOFOLIO_HOST (or the
+    flag), before the app starts (uvicorn said it in its own words, after the app's start-up had run). In a
+    process of its own, which a failure to refuse would leave serving."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        env = {k: v for k, v in os.environ.items() if not k.startswith("REPOFOLIO_")}
+        env.update({name: value.format(busy=port) for name, value in settings.items()})
+        serve = Command([arg.format(busy=port) for arg in args], env, tmp_path)
+        try:
+            code = serve.finish()
+        finally:
+            serve.stop()
+    assert code == 1
+    assert serve.lines == ["repofolio: " + line.format(busy=port)]
 
 
 def test_several_invalid_values_of_one_kind_share_the_line(
