@@ -2,15 +2,27 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
 
+RUNNING_ONLY = "status = 'RUNNING'"
+
 
 class SyncRun(Base):
     __tablename__ = "sync_run"
-    __table_args__ = (Index("ix_sync_run_status_started", "status", "started_at"),)
+    __table_args__ = (
+        Index("ix_sync_run_status_started", "status", "started_at"),
+        # At most one RUNNING run, whatever the processes do: a second insert fails (sync/claim.py).
+        Index(
+            "uq_sync_run_running",
+            "status",
+            unique=True,
+            sqlite_where=text(RUNNING_ONLY),
+            postgresql_where=text(RUNNING_ONLY),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     trigger: Mapped[str] = mapped_column(String(20))  # CLI | MUTATION | SCHEDULE | STARTUP
