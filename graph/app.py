@@ -19,7 +19,7 @@ from graph.demo import DEMO_VIEWER, load_demo
 from graph.errors import masked_errors_extension
 from graph.hits import CacheHits
 from graph.limits import query_limit_extensions
-from graph.middleware import BodySizeLimit, HeadAsGet, add_cors
+from graph.middleware import BodySizeLimit, HeadAsGet, HeaderLimit, add_cors
 from graph.router import GraphQLRouter
 from graph.schema import create_schema as create_graphql_schema
 from graph.settings import ApiSettings
@@ -131,8 +131,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             cache_control=f"public, max-age={settings.api.cache_max_age}",
         )
 
-    # An oversized body is refused before anything else reads it...
-    app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes)
+    # Too many headers, or an oversized or slow body, are refused before anything else reads them...
+    app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes, timeout=settings.api.request_body_timeout)
+    app.add_middleware(HeaderLimit, max_headers=settings.api.max_headers, max_bytes=settings.api.max_header_bytes)
     app.add_middleware(HeadAsGet)
     # ...and CORS, added last, so outermost, labels every answer, refusals included: without its headers a
     # browser reports "Failed to fetch" instead of the error.

@@ -20,9 +20,11 @@ from db.health import full_check
 from db.migrate import BASELINE, SchemaState, print_history
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
+from graph.connections import timed_protocol
 from graph.environment import describe_invalid, unknown_settings
 from graph.listen import CannotListen, check_listen
 from graph.schema import create_schema as create_graphql_schema
+from graph.settings import ApiSettings
 from graph.showcase import ShowcaseError, export_showcase, import_showcase
 from sync.console import run_sync_command
 
@@ -71,13 +73,23 @@ def serve(args: argparse.Namespace) -> int:
         return None
 
     asyncio.run(_with_database(settings.database, ready))
+    options = server_options(settings.api)
     if args.reload:
-        uvicorn.run("graph.app:create_app", factory=True, host=host, port=port, reload=True)
+        uvicorn.run("graph.app:create_app", factory=True, host=host, port=port, reload=True, **options)
     else:
         app = create_app(settings)
         tune_gc()
-        uvicorn.run(app, host=host, port=port)
+        uvicorn.run(app, host=host, port=port, **options)
     return 0
+
+
+def server_options(settings: ApiSettings) -> dict[str, Any]:
+    """uvicorn's options for the limits a reverse proxy would otherwise give (graph/connections.py has the rest)."""
+    return {
+        "http": timed_protocol(settings.request_head_timeout),
+        "timeout_keep_alive": settings.keep_alive_timeout,
+        "limit_concurrency": settings.max_connections,
+    }
 
 
 def tune_gc() -> None:

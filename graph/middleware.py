@@ -1,6 +1,7 @@
-"""HTTP-level guards in front of the GraphQL endpoint: a request body cap, CORS for the owner's site, and HEAD
-answered as GET."""
+"""HTTP-level guards in front of the GraphQL endpoint: caps on request headers and on the body's size and time,
+CORS for the owner's site, and HEAD answered as GET."""
 
+import asyncio
 import json
 
 from fastapi import FastAPI
@@ -9,6 +10,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph.errors import ErrorCode
 from graph.settings import ApiSettings
 
 CORS_METHODS = ("GET", "POST", "OPTIONS")
@@ -59,17 +61,64 @@ def replay(body: bytes, receive: Receive) -> Receive:
     return receive_again
 
 
+async def refuse(send: Send, status: int, message: str, code: str) -> None:
+    """Answer a request refused before the app saw it with a GraphQL-shaped JSON error, and close."""
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                # An unread rest of the request makes the connection unusable for another one.
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class HeaderLimit:
+    """Refuse requests with more than `max_headers` header fields or more than `max_bytes` of them (names and
+    values) with 431, as a proxy in front would. Checked on the parsed headers, so the same for every HTTP
+    implementation uvicorn may use (its h11-only size option does nothing with httptools)."""
+
+    def __init__(self, app: ASGIApp, max_headers: int, max_bytes: int) -> None:
+        self.app = app
+        self.max_headers = max_headers
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = scope["headers"]
+            if len(headers) > self.max_headers:
+                message = f"The request has {len(headers):,} header fields; the limit is {self.max_headers:,}."
+                await refuse(send, 431, message, ErrorCode.REQUEST_HEADER_FIELDS_TOO_LARGE)
+                return
+            size = sum(len(name) + len(value) for name, value in headers)
+            if size > self.max_bytes:
+                message = f"The request headers exceed the limit of {self.max_bytes:,} bytes."
+                await refuse(send, 431, message, ErrorCode.REQUEST_HEADER_FIELDS_TOO_LARGE)
+                return
+        await self.app(scope, receive, send)
+
+
 class BodySizeLimit:
-    """Refuse request bodies over `max_bytes` with 413 and a GraphQL-shaped JSON error.
+    """Refuse request bodies over `max_bytes` with 413, or not received within `timeout` seconds with 408, each
+    with a GraphQL-shaped JSON error.
 
     The declared Content-Length is checked first; the body is then read and counted before the app sees
     it, so a chunked body without Content-Length (or one lying about its length) is capped as well. The
     cap is small (GraphQL documents are), so holding the body in memory costs nothing worth streaming.
+    uvicorn bounds no body's time: without the deadline a body sent a byte a second holds its connection
+    (and its task) for as long as the client likes.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,37 +129,21 @@ class BodySizeLimit:
             await self._refuse(send)
             return
         try:
-            body = await read_body(receive, self.max_bytes)
+            async with asyncio.timeout(self.timeout):
+                body = await read_body(receive, self.max_bytes)
         except BodyTooLarge:
             await self._refuse(send)
+            return
+        except TimeoutError:
+            message = f"The request body was not received within {self.timeout:g} seconds."
+            await refuse(send, 408, message, ErrorCode.REQUEST_TIMEOUT)
             return
         if body is not None:
             await self.app(scope, replay(body, receive), send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"The request body exceeds the limit of {self.max_bytes:,} bytes.",
-                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
-                    }
-                ]
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    # The unread rest of the body makes the connection unusable for another request.
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        message = f"The request body exceeds the limit of {self.max_bytes:,} bytes."
+        await refuse(send, 413, message, ErrorCode.PAYLOAD_TOO_LARGE)
 
 
 class HeadAsGet:

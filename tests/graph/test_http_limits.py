@@ -1,0 +1,156 @@
+"""The limits a reverse proxy would give, through `repofolio serve --demo` on a real socket: idle and slow
+connections are closed, oversized headers answer 431, and the connection cap lets /healthz answer again once
+idle connections go."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+LIMITS = {
+    "REPOFOLIO_KEEP_ALIVE_TIMEOUT": "0.5",
+    "REPOFOLIO_REQUEST_HEAD_TIMEOUT": "0.5",
+    "REPOFOLIO_REQUEST_BODY_TIMEOUT": "0.5",
+    "REPOFOLIO_MAX_HEADERS": "20",
+    "REPOFOLIO_MAX_HEADER_BYTES": "4096",
+    "REPOFOLIO_MAX_CONNECTIONS": "10",
+}
+WAIT = 10.0  # seconds any limit of 0.5 s must have acted within, on a loaded machine
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPOFOLIO_") and k != "GITHUB_TOKEN"}
+    env["REPOFOLIO_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('limits') / 'demo.db'}"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    env.update(LIMITS)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "serve", "--demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "server did not come up within 60 s"
+            time.sleep(0.1)
+        yield "127.0.0.1", port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def connect(server: tuple[str, int]) -> socket.socket:
+    return socket.create_connection(server, timeout=WAIT)
+
+
+def read_until_closed(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection; a timeout (it never closes) fails the test."""
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def status_and_json(response: bytes) -> tuple[int, object]:
+    head, _, body = response.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), json.loads(body)
+
+
+def test_a_connection_that_never_sends_a_request_is_closed(server: tuple[str, int]) -> None:
+    with connect(server) as sock:
+        assert read_until_closed(sock) == b""
+
+
+def test_a_head_sent_a_byte_at_a_time_is_answered_408_and_closed(server: tuple[str, int]) -> None:
+    with connect(server) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        sock.settimeout(0.1)
+        deadline = time.monotonic() + WAIT
+        received = b""
+        while not received and time.monotonic() < deadline:
+            try:
+                sock.sendall(b"a")  # keeps the connection busy: no idle timer would ever fire
+                received = sock.recv(65536)
+            except TimeoutError:
+                continue
+            except (BrokenPipeError, ConnectionResetError):
+                break
+        sock.settimeout(WAIT)
+        received += read_until_closed(sock)
+    status, body = status_and_json(received)
+    assert status == 408
+    assert body == {
+        "errors": [{"message": "The request head was not received in time.", "extensions": {"code": "REQUEST_TIMEOUT"}}]
+    }
+
+
+def test_a_body_that_stalls_is_answered_408_json_and_closed(server: tuple[str, int]) -> None:
+    with connect(server) as sock:
+        sock.sendall(
+            b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n" + b'{"query": "{ vi'
+        )
+        status, body = status_and_json(read_until_closed(sock))
+    assert status == 408
+    assert body == {
+        "errors": [
+            {
+                "message": "The request body was not received within 0.5 seconds.",
+                "extensions": {"code": "REQUEST_TIMEOUT"},
+            }
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({"X-Big": "a" * 8_000}, "The request headers exceed the limit of 4,096 bytes."),
+        ({f"X-H{i}": "1" for i in range(200)}, "header fields; the limit is 20."),
+    ],
+    ids=["one-huge-header", "many-headers"],
+)
+def test_oversized_headers_are_answered_431_json(
+    server: tuple[str, int], headers: dict[str, str], message: str
+) -> None:
+    base = f"http://{server[0]}:{server[1]}"
+    response = httpx.get(f"{base}/healthz", headers=headers, timeout=WAIT)
+    assert response.status_code == 431
+    (error,) = response.json()["errors"]
+    assert message in error["message"] and error["extensions"] == {"code": "REQUEST_HEADER_FIELDS_TOO_LARGE"}
+    assert httpx.get(f"{base}/healthz", timeout=WAIT).status_code == 200  # a normal request is unaffected
+
+
+def test_healthz_answers_again_once_idle_connections_past_the_cap_are_closed(server: tuple[str, int]) -> None:
+    base = f"http://{server[0]}:{server[1]}"
+    idle = [connect(server) for _ in range(10)]
+    try:
+        assert httpx.get(f"{base}/healthz", timeout=WAIT).status_code == 503  # at the cap of 10
+        for sock in idle:
+            assert read_until_closed(sock) == b""  # the idle timeout frees them
+        assert httpx.get(f"{base}/healthz", timeout=WAIT).json() == {"status": "ok"}
+    finally:
+        for sock in idle:
+            sock.close()
