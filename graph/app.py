@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             cache_max_age=settings.api.cache_max_age,
             max_concurrent_executions=_execution_slots(settings),
             execution_timeout=settings.api.execution_timeout,
+            max_variables_depth=settings.api.max_variables_depth,
         ),
         prefix="/graphql",
     )
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             cache=response_cache,
             persisted_queries=persisted_queries,
             cache_control=f"public, max-age={settings.api.cache_max_age}",
+            max_variables_depth=settings.api.max_variables_depth,
         )
 
     # Too many headers, or an oversized or slow body, are refused before anything else reads them...

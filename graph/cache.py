@@ -58,6 +58,33 @@ def may_cache_document(query: str) -> bool:
     return not any(word in query for word in UNCACHEABLE_WORDS)
 
 
+class VariablesTooDeep(Exception):
+    """A request's variables nest deeper than the limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The variables nest lists and objects deeper than the limit of {limit} levels.")
+
+
+def check_variables_depth(variables: object, limit: int) -> None:
+    if nesting_exceeds(variables, limit):
+        raise VariablesTooDeep(limit)
+
+
+def nesting_exceeds(value: object, limit: int) -> bool:
+    """Whether lists and objects in `value` nest deeper than `limit`, found without recursing (the key's
+    serializer, and GraphQL's coercion, recurse: variables nested a few hundred deep would crash them)."""
+    pending: list[tuple[object, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth >= limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
 def variables_key(variables: Mapping[str, Any] | None) -> bytes:
     """Variables in one canonical spelling: key order and absent-versus-empty make no difference."""
     return orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
@@ -165,7 +192,10 @@ __all__ = [
     "PersistedQueries",
     "PersistedQueryError",
     "ResponseCache",
+    "VariablesTooDeep",
     "answer_of",
+    "check_variables_depth",
     "may_cache_document",
+    "nesting_exceeds",
     "variables_key",
 ]

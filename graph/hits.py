@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from graph.auth import AdminAccess, admin_access
-from graph.cache import CACHE_KEY_STATE, PersistedQueries, ResponseCache, may_cache_document
+from graph.cache import CACHE_KEY_STATE, PersistedQueries, ResponseCache, may_cache_document, nesting_exceeds
 from graph.middleware import read_body, replay
 from graph.negotiation import JSON, etag_matches, negotiate
 from graph.router import VARY
@@ -59,12 +59,14 @@ class CacheHits:
         cache: ResponseCache,
         persisted_queries: PersistedQueries,
         cache_control: str,
+        max_variables_depth: int,
     ) -> None:
         self.app = app
         self.path = path
         self.cache = cache
         self.persisted_queries = persisted_queries
         self.cache_control = cache_control.encode()
+        self.max_variables_depth = max_variables_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope.get("method")
@@ -94,8 +96,8 @@ class CacheHits:
         if method == "POST" and (_header(headers, b"content-type") or "").split(";")[0].strip().lower() != JSON:
             return False
         data = _request_fields(method, scope, body)
-        if data is None:
-            return False
+        if data is None or nesting_exceeds(data.get("variables"), self.max_variables_depth):
+            return False  # the router answers (too deep: a 400 naming the limit)
         query = data.get("query")
         persisted = (data.get("extensions") or {}).get("persistedQuery")
         if query is None and isinstance(persisted, dict) and isinstance(persisted.get("sha256Hash"), str):

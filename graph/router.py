@@ -50,6 +50,8 @@ from graph.cache import (
     PersistedQueries,
     PersistedQueryError,
     ResponseCache,
+    VariablesTooDeep,
+    check_variables_depth,
     may_cache_document,
 )
 from graph.context import Context
@@ -131,7 +133,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
 
     Takes the arguments of `strawberry.fastapi.GraphQLRouter`, plus the response cache (None: off), the
     persisted query store (None: automatic persisted queries unsupported), Cache-Control's max-age, how many
-    executions may run at once and for how many seconds each (None: no limit).
+    executions may run at once and for how many seconds each (None: no limit), and how deep variables may nest.
     """
 
     def __init__(
@@ -144,6 +146,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         cache_max_age: int = 60,
         max_concurrent_executions: int | None = None,
         execution_timeout: float | None = None,
+        max_variables_depth: int = 32,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("route_class", JSONErrorsRoute)
@@ -155,6 +158,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         # Seconds an execution may take once it holds its slot (None: no limit); past it the slot is freed.
         self.execution_timeout = execution_timeout
         self.persisted_queries = persisted_queries
+        self.max_variables_depth = max_variables_depth
         self.cache_control = f"public, max-age={cache_max_age}"
 
         async def handle_other_methods(request: Request) -> Response:
@@ -230,6 +234,8 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
                 return await self._execute(request, context, root_value, media_type)
         except HTTPException as exc:
             return self._response_for_http_exception(request, exc, media_type)
+        except VariablesTooDeep as exc:
+            return self.error_response(400, str(exc), media_type, code=ErrorCode.VARIABLES_TOO_DEEP)
         except PersistedQueryError as exc:
             # As Apollo Server answers it: Apollo Client reads the code and retries with the document.
             headers = {"Cache-Control": "private, no-cache, must-revalidate"}
@@ -313,6 +319,8 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         if exchange is not None and exchange.request_data is not None:
             return exchange.request_data
         data = await self._parse_http_body(request)
+        for each in data if isinstance(data, list) else [data]:
+            check_variables_depth(each.variables, self.max_variables_depth)  # before anything recurses into them
         if isinstance(data, GraphQLRequestData) and data.extensions and "persistedQuery" in data.extensions:
             if self.persisted_queries is None:
                 raise PersistedQueryError("PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED", 200)

@@ -1,6 +1,6 @@
 """The limits a reverse proxy would give, through `repofolio serve --demo` on a real socket: idle and slow
-connections are closed, oversized headers answer 431, and the connection cap lets /healthz answer again once
-idle connections go."""
+connections are closed, oversized headers answer 431, the connection cap lets /healthz answer again once idle
+connections go, and deeply nested variables answer 400."""
 
 import json
 import os
@@ -21,6 +21,7 @@ LIMITS = {
     "REPOFOLIO_MAX_HEADERS": "20",
     "REPOFOLIO_MAX_HEADER_BYTES": "4096",
     "REPOFOLIO_MAX_CONNECTIONS": "10",
+    "REPOFOLIO_MAX_VARIABLES_DEPTH": "10",
 }
 WAIT = 10.0  # seconds any limit of 0.5 s must have acted within, on a loaded machine
 
@@ -154,3 +155,35 @@ def test_healthz_answers_again_once_idle_connections_past_the_cap_are_closed(ser
     finally:
         for sock in idle:
             sock.close()
+
+
+def nested(depth: int) -> object:
+    value: object = "x"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("depth", [11, 300])
+def test_variables_nested_past_the_limit_are_answered_400_json(
+    server: tuple[str, int], method: str, depth: int
+) -> None:
+    base = f"http://{server[0]}:{server[1]}/graphql"
+    query = "{ viewer { login } }"
+    variables = json.dumps({"deep": nested(depth)})
+    if method == "GET":
+        response = httpx.get(base, params={"query": query, "variables": variables}, timeout=WAIT)
+    else:
+        response = httpx.post(base, json={"query": query, "variables": json.loads(variables)}, timeout=WAIT)
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "The variables nest lists and objects deeper than the limit of 10 levels.",
+                "extensions": {"code": "VARIABLES_TOO_DEEP"},
+            }
+        ]
+    }
+    shallow = httpx.post(base, json={"query": query, "variables": {"deep": nested(8)}}, timeout=WAIT)
+    assert shallow.status_code == 200 and "errors" not in shallow.json()
