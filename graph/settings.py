@@ -36,9 +36,12 @@ class ApiSettings(BaseSettings):
     # Seconds one GraphQL execution may run once it holds its slot; past it, a GraphQL error and the slot is freed.
     execution_timeout: float = Field(default=10.0, gt=0, allow_inf_nan=False)
     # What a reverse proxy would otherwise bound (seconds, bytes, counts); see the README's settings table.
-    keep_alive_timeout: float = Field(default=5.0, gt=0, allow_inf_nan=False)  # an idle connection, before its first request too
-    request_head_timeout: float = Field(default=10.0, gt=0, allow_inf_nan=False)  # from a request's first byte to its last header
-    request_body_timeout: float = Field(default=30.0, gt=0, allow_inf_nan=False)  # for the whole body, once the head is in
+    # an idle connection, before its first request too
+    keep_alive_timeout: float = Field(default=5.0, gt=0, allow_inf_nan=False)
+    # from a request's first byte to its last header
+    request_head_timeout: float = Field(default=10.0, gt=0, allow_inf_nan=False)
+    # for the whole body, once the head is in
+    request_body_timeout: float = Field(default=30.0, gt=0, allow_inf_nan=False)
     max_header_bytes: int = Field(default=32_768, ge=1_024)  # header names and values together
     max_headers: int = Field(default=100, ge=10)
     # Open connections beyond which uvicorn answers 503 to every request, /healthz included; GraphQL work is
