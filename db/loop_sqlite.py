@@ -7,6 +7,10 @@ that is more than the read itself: a reader never waits on a lock there, and a p
 microseconds to a few milliseconds. These connections keep aiosqlite's interface, which SQLAlchemy's aiosqlite
 dialect drives, and run each call at once on the caller's thread. They are opened read-only (`query_only`), so
 nothing that could wait on a writer ever runs through them.
+
+sqlite3 begins a transaction only before a write, so each SELECT would read the latest commit: the engine's
+"begin" listener (`begin_read_transaction`) begins SQLite's own, so the statements of one SQLAlchemy transaction
+read the one state its first SELECT sees (a WAL read snapshot), until its rollback.
 """
 
 import sqlite3
@@ -45,11 +49,24 @@ class LoopConnection(aiosqlite.Connection):
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
 
+    def begin_read(self) -> None:
+        """Begin a transaction now (a WAL reader's snapshot is taken by its first SELECT)."""
+        if self._connection is not None and not self._connection.in_transaction:
+            self._connection.execute("BEGIN")
+
     def stop(self) -> None:
         self._running = False
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+def begin_read_transaction(connection: Any) -> None:
+    """The read engine's "begin" listener: SQLite's own BEGIN, sent at once on this thread (so it is no
+    statement of SQLAlchemy's, and none a statement count sees)."""
+    driver = connection.connection.driver_connection
+    if isinstance(driver, LoopConnection):
+        driver.begin_read()
 
 
 def read_only_connector(path: str) -> Callable[[], sqlite3.Connection]:

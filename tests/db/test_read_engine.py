@@ -40,6 +40,18 @@ async def test_reads_see_each_commit_of_the_writing_engine_at_once(engines: tupl
     assert await _languages(reader) == ["Go", "Python"]
 
 
+async def test_one_transaction_of_the_read_engine_reads_one_state(engines: tuple[AsyncEngine, AsyncEngine]) -> None:
+    """A commit between two statements of one read transaction is not seen by the second (sqlite3 alone
+    begins no transaction before a SELECT), and the next transaction sees it."""
+    engine, reader = engines
+    async with create_sessionmaker(reader)() as session:
+        assert list(await session.scalars(select(Language.name))) == []
+        async with engine.begin() as connection:
+            await connection.execute(insert(Language).values(name="Go", color=None))
+        assert list(await session.scalars(select(Language.name))) == []
+    assert await _languages(reader) == ["Go"]
+
+
 async def test_a_write_through_the_read_engine_is_refused_and_changes_nothing(
     engines: tuple[AsyncEngine, AsyncEngine],
 ) -> None:
