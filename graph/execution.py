@@ -46,6 +46,7 @@ from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from graph.context import Context
 from graph.fastpath import PLAIN, Plain
 
 # A compiled completion: (resolved value, the field's path, its resolve info or None) -> response value.
@@ -102,6 +103,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         middleware = self.middleware_manager.middlewares if self.middleware_manager is not None else ()
         self._planned = not middleware and self.operation.operation == OperationType.QUERY
         self._fields: dict[int, _Field] = {}
+        if isinstance(self.context_value, Context):
+            self.context_value.begin(self.operation.operation)  # a query reads one snapshot
 
     def execute_field(
         self,

@@ -1,13 +1,15 @@
-"""DataLoaders built per request: each batch runs one statement in its own short session."""
+"""DataLoaders built per request: each batch runs its statements in its own short session, from the request's
+`reads` (graph.context.Context.reads: on a query, every session of one read snapshot)."""
 
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.exceptions import WrongNumberOfResultsReturned
 
@@ -18,6 +20,8 @@ from graph import queries
 from graph.pagination import Page
 
 Fetch = Callable[..., Awaitable[dict[Hashable, Page[Any]]]]
+Reads = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+Batch = Callable[[Sequence[Any]], Awaitable[list[Any]]]
 
 
 class Primer:
@@ -168,7 +172,27 @@ class Loaders:
                 loader.clear_all()
 
 
-def create_loaders(sessionmaker: async_sessionmaker[AsyncSession], *, include_hidden: bool = False) -> Loaders:
+def to_the_end(load: Batch) -> Batch:
+    """A batch function whose statements, once started, run to their end even when every caller gives up
+    (the Primer then cancels the batch): on PostgreSQL a statement cancelled midway aborts the request's read
+    transaction, which the fields still loading share. Its values are then dropped; the request's snapshot
+    closes once the statement is done."""
+
+    async def run(keys: Sequence[Any]) -> list[Any]:
+        task = asyncio.ensure_future(load(keys))
+        task.add_done_callback(_retrieved)
+        return await asyncio.shield(task)
+
+    return run
+
+
+def _retrieved(task: asyncio.Future[Any]) -> None:
+    # A batch nobody waits for any more: its error is nobody's to report.
+    if not task.cancelled():
+        task.exception()
+
+
+def create_loaders(sessionmaker: Reads, *, include_hidden: bool = False) -> Loaders:
     def by_column(model: type[Base], column: Any, *conditions: ColumnElement[bool]) -> DataLoader[Any, Any]:
         async def load(keys: Sequence[Any]) -> list[Any]:
             async with sessionmaker() as session:
@@ -176,7 +200,7 @@ def create_loaders(sessionmaker: async_sessionmaker[AsyncSession], *, include_hi
             found = {getattr(row, column.key): row for row in rows}
             return [found.get(key) for key in keys]
 
-        return DataLoader(load_fn=load)
+        return DataLoader(load_fn=to_the_end(load))
 
     def pages(fetch: Fetch) -> DataLoader[tuple[Any, ...], Page[Any]]:
         """Keys are (parent id, *arguments); parents sharing arguments are paged in one statement."""
@@ -193,7 +217,7 @@ def create_loaders(sessionmaker: async_sessionmaker[AsyncSession], *, include_hi
                         results[(parent_id, *arguments)] = found.get(parent_id) or Page.empty()
             return [results[key] for key in keys]
 
-        return DataLoader(load_fn=load)
+        return DataLoader(load_fn=to_the_end(load))
 
     async def contribution_totals(keys: Sequence[int]) -> list[int]:
         async with sessionmaker() as session:
@@ -211,7 +235,7 @@ def create_loaders(sessionmaker: async_sessionmaker[AsyncSession], *, include_hi
         language_by_id=by_column(Language, Language.id),
         language_by_name=by_column(Language, Language.name),
         showcase_by_key=by_column(Showcase, Showcase.key),
-        contributions_by_contributor_id=DataLoader(load_fn=contribution_totals),
+        contributions_by_contributor_id=DataLoader(load_fn=to_the_end(contribution_totals)),
         repositories_by_owner_id=pages(queries.repository_pages),
         pinned_by_owner_id=pages(lambda s, ids, *a: queries.pinned_pages(s, ids, include_hidden, *a)),
         languages_by_repository_id=pages(queries.language_pages),

@@ -159,7 +159,7 @@ class Query:
         include_forks: bool | None = False,
     ) -> LanguageStatConnection:
         page = PageArgs.parse("languages", first, None, after, None)
-        async with info.context.services.reads() as session:
+        async with info.context.reads() as session:
             found = await queries.language_stats_page(
                 session, bool(include_forks), info.context.include_hidden, _descending(order_by), page
             )
@@ -193,7 +193,7 @@ class Query:
         order_by: ContributorOrder | None = None,
     ) -> ContributorConnection:
         page = PageArgs.parse("contributors", first, last, after, before)
-        async with info.context.services.reads() as session:
+        async with info.context.reads() as session:
             found: Page[Any] = await queries.all_contributors_page(
                 session, info.context.include_hidden, _order(order_by, queries.DEFAULT_CONTRIBUTOR_ORDER), page
             )
@@ -215,7 +215,7 @@ class Schema(strawberry.Schema):
         finally:
             context = kwargs.get("context_value")
             if isinstance(context, Context):
-                context.release()
+                await context.release()
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Client errors (NOT_FOUND, validation, limits) are the client's business; unexpected ones are logged

@@ -98,7 +98,7 @@ class SyncStatus:
 
 
 async def sync_status(info: Info[Context, None]) -> SyncStatus:
-    async with info.context.services.reads() as session:
+    async with info.context.reads() as session:
         last = await _latest(session)
         succeeded = await _latest(session, "SUCCEEDED")
         version = await read_data_version(session)

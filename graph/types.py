@@ -181,7 +181,7 @@ async def _repository_connection(
 ) -> RepositoryConnection:
     order = _order(order_by, queries.DEFAULT_REPOSITORY_ORDER)
     if owner_id is None:
-        async with info.context.services.reads() as session:
+        async with info.context.reads() as session:
             found = (await queries.repository_pages(session, None, where, order, page)).get(0) or Page.empty()
     else:
         found = await info.context.loaders.repositories_by_owner_id.load((owner_id, where, order, page))
