@@ -46,9 +46,10 @@ class ReadSnapshot:
     without a snapshot of their own.
 
     A failed statement fails its own session only. PostgreSQL aborts the whole transaction on one, so each
-    session after the first starts at a savepoint it rolls back to on failure (sent to asyncpg directly: one
-    round trip, and no statement of SQLAlchemy's); a failed first session has read nothing the others need,
-    so its transaction is dropped and the next session begins another.
+    session after the transaction has begun starts at a savepoint it rolls back to on failure (sent to
+    asyncpg directly: one round trip, and no statement of SQLAlchemy's); a session that fails before, the
+    first, leaves a transaction nobody else has read through: it is dropped and the next session begins
+    another.
     """
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
@@ -57,7 +58,6 @@ class ReadSnapshot:
         self._holder: asyncio.Task[Any] | None = None
         self._connection: AsyncConnection | None = None
         self._driver: Any = None  # the asyncpg connection under a PostgreSQL snapshot, else None
-        self._used = False  # a session has read through the open transaction
         self._lost = False
         self._closed = False
         self._closing: asyncio.Task[None] | None = None
@@ -78,7 +78,8 @@ class ReadSnapshot:
             try:
                 if self._connection is None:
                     self._connection = await self._begin()
-                savepoint = self._driver is not None and self._used
+                # Before the first statement asyncpg has not begun the transaction: nothing to keep yet.
+                savepoint = self._driver is not None and self._driver.is_in_transaction()
                 if savepoint:
                     await self._driver.execute(SAVEPOINT)
                 try:
@@ -88,7 +89,6 @@ class ReadSnapshot:
                     if self._driver is not None:
                         await asyncio.shield(self._recover(savepoint))
                     raise
-                self._used = True
             finally:
                 self._holder = None
 
@@ -103,7 +103,6 @@ class ReadSnapshot:
         except BaseException:
             await asyncio.shield(connection.close())
             raise
-        self._used = False
         return connection
 
     async def _recover(self, savepoint: bool) -> None:
@@ -112,8 +111,7 @@ class ReadSnapshot:
                 await self._driver.execute(ROLLBACK_TO_SAVEPOINT)
                 return
             except Exception:  # noqa: BLE001 - the connection itself is unusable: dropped below
-                pass
-        self._lost = self._used
+                self._lost = True  # what the earlier sessions read is gone with it
         await self._discard()
 
     async def close(self) -> None:
