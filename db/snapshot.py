@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class ReadSnapshot:
                 self._holder = None
 
     async def _begin(self) -> AsyncConnection:
-        engine = self._sessionmaker.kw["bind"]
+        engine: AsyncEngine = self._sessionmaker.kw["bind"]
         connection = await engine.connect()
         try:
             if connection.dialect.name == "postgresql":
