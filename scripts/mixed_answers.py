@@ -5,9 +5,9 @@ Usage, from the repository root (runs for a bounded time; prints one JSON line):
     PYTHONPATH=. python scripts/mixed_answers.py [--seconds 60] [--clients 4] [DATABASE_URL]
 
 Without DATABASE_URL, a SQLite file in a temporary directory. A PostgreSQL URL must name a throwaway
-database: its tables are dropped and created again. The app runs with the response cache off, in this
-process (through its ASGI interface); the writer is a child process. Every answer must be exactly the
-answer of one of the two states the writer alternates between; any other answer is counted as mixed.
+database: its public schema is dropped and created again. The app runs with the response cache off, in
+this process (through its ASGI interface); the writer is a child process. Every answer must be exactly the
+answer of one of the states the writer commits (each swap is its own commit); any other is counted mixed.
 """
 
 import argparse
@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 import orjson
+from sqlalchemy import text
 
-from db.base import Base
 from db.engine import create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
@@ -40,8 +40,10 @@ NEW_IDS = 990_000
 async def _prepare(url: str) -> list[int]:
     engine = create_engine(DatabaseSettings(database_url=url))
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.drop_all)
+        if engine.dialect.name == "postgresql":
+            async with engine.begin() as connection:  # the tables, indexes and migration bookkeeping alike
+                await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+                await connection.execute(text("CREATE SCHEMA public"))
         await create_schema(engine)
         sessionmaker = create_sessionmaker(engine)
         data = generate(user_repos=30, org_repos=0)
