@@ -1,11 +1,11 @@
-"""Benchmark databases: graph.demo's deterministic generator, written to a SQLite file."""
+"""Benchmark databases: graph.demo.generator's deterministic generator, written to a SQLite file."""
 
 import asyncio
 from pathlib import Path
 
 from db.engine import create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
-from graph.demo import DemoData, generate, load_rows
+from graph.demo.generator import DemoData, generate, load_rows
 
 SEED = 7
 

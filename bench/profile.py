@@ -20,7 +20,7 @@ import orjson
 from bench.data import build_database
 from bench.queries import queries
 from bench.serve import repofolio_app
-from graph.cli import tune_gc
+from graph.cli.main import tune_gc
 
 
 async def call(app: Any, body: bytes) -> bytes:

@@ -1,6 +1,6 @@
 """Run the whole benchmark: `python -m bench [--quick]` from the repository root.
 
-For each size (repositories of one user): a SQLite file from graph.demo's generator; repofolio with the
+For each size (repositories of one user): a SQLite file from graph.demo.generator's generator; repofolio with the
 response cache off (cold) and on (warm) and the floor (bench/floor.py), each in its own uvicorn process and
 all running side by side; repofolio measured for the portfolio, a single repository and the top languages,
 the floor for the portfolio, at concurrency 1 and 32, each measurement taken in rounds, in turn, and

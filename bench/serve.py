@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from bench.data import database_url
 from bench.floor import Floor
 from db.engine import DataVersionReader
-from graph.cli import tune_gc
+from graph.cli.main import tune_gc
 
 
 class CountingApp:

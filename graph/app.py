@@ -12,16 +12,16 @@ from sqlalchemy.engine import make_url
 from db.engine import DataVersionReader, create_engine, create_read_engine, create_schema, create_sessionmaker
 from db.health import IntegrityMonitor
 from db.settings import DatabaseSettings
-from graph.auth import admin_access
-from graph.cache import PersistedQueries, ResponseCache
-from graph.context import Context, Services
-from graph.demo import DEMO_VIEWER, load_demo
+from graph.demo.generator import DEMO_VIEWER, load_demo
 from graph.errors import masked_errors_extension
-from graph.hits import CacheHits
-from graph.limits import query_limit_extensions
-from graph.middleware import BodySizeLimit, HeadAsGet, HeaderLimit, add_cors
-from graph.router import GraphQLRouter
-from graph.schema import create_schema as create_graphql_schema
+from graph.http.cache import PersistedQueries, ResponseCache
+from graph.http.hits import CacheHits
+from graph.http.middleware import BodySizeLimit, HeadAsGet, HeaderLimit, add_cors
+from graph.http.router import GraphQLRouter
+from graph.schema.auth import admin_access
+from graph.schema.context import Context, Services
+from graph.schema.limits import query_limit_extensions
+from graph.schema.query import create_schema as create_graphql_schema
 from graph.settings import ApiSettings
 from sync.claim import fail_abandoned_runs
 from sync.github import create_http_client

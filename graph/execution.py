@@ -46,8 +46,8 @@ from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from graph.context import Context
 from graph.fastpath import PLAIN, Plain
+from graph.schema.context import Context
 
 # A compiled completion: (resolved value, the field's path, its resolve info or None) -> response value.
 Complete = Callable[[Any, Path, GraphQLResolveInfo[Any] | None], Any]

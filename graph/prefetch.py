@@ -32,9 +32,9 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from db import models
-from graph import queries
-from graph.loaders import Loaders
-from graph.pagination import PageArgs
+from graph.read import queries
+from graph.read.loaders import Loaders
+from graph.read.pagination import PageArgs
 
 LoaderKeys = tuple[DataLoader[Any, Any], list[Any]]
 

@@ -10,9 +10,9 @@ from bench.floor import PORTFOLIO_SQL, portfolio
 from bench.queries import PORTFOLIO
 from bench.report import markdown, targets
 from db.settings import DatabaseSettings
-from graph.demo import load_rows
+from graph.demo.generator import load_rows
 from graph.errors import masked_errors_extension
-from graph.schema import create_schema
+from graph.schema.query import create_schema
 from tests.graph.conftest import make_execute
 
 

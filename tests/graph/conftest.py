@@ -8,11 +8,11 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graph.app import Settings, create_app
-from graph.auth import AdminAccess
-from graph.context import Context, Services
-from graph.demo import DEMO_VIEWER, generate, load_rows
+from graph.demo.generator import DEMO_VIEWER, generate, load_rows
 from graph.errors import masked_errors_extension
-from graph.schema import create_schema
+from graph.schema.auth import AdminAccess
+from graph.schema.context import Context, Services
+from graph.schema.query import create_schema
 from graph.settings import ApiSettings
 
 Execute = Callable[..., Awaitable[dict[str, Any]]]

@@ -10,7 +10,7 @@ import pytest
 
 from db.settings import DatabaseSettings
 from graph.app import Settings
-from graph.demo import DEMO_VIEWER
+from graph.demo.generator import DEMO_VIEWER
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 from tests.graph.conftest import running_app

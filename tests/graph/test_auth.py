@@ -4,7 +4,7 @@ import pytest
 import strawberry
 from graphql import GraphQLError
 
-from graph.auth import AccessRefused, AdminAccess, admin_access, require_admin
+from graph.schema.auth import AccessRefused, AdminAccess, admin_access, require_admin
 from graph.settings import ApiSettings
 
 TOKEN = "s3cret-admin-t0ken"

@@ -17,9 +17,9 @@ from db.engine import bump_data_version, create_engine, create_sessionmaker
 from db.models import Repository
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
-from graph.cache import PersistedQueries, PersistedQueryError, ResponseCache, variables_key
-from graph.demo import DEMO_VIEWER
-from graph.router import GRAPHQL_RESPONSE_JSON
+from graph.demo.generator import DEMO_VIEWER
+from graph.http.cache import PersistedQueries, PersistedQueryError, ResponseCache, variables_key
+from graph.http.router import GRAPHQL_RESPONSE_JSON
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 

@@ -5,7 +5,7 @@ import strawberry
 from graphql import build_schema
 from graphql.utilities import find_breaking_changes
 
-from graph.cli import main
+from graph.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "tests" / "contract.graphql"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from graph.demo import DEMO_VIEWER
+from graph.demo.generator import DEMO_VIEWER
 
 MARKER = "echo-marker-repository"
 

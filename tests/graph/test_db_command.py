@@ -14,7 +14,7 @@ from db.engine import DatabaseUnavailable
 from db.migrate import BASELINE, alembic_config
 from db.settings import DatabaseSettings
 from graph.app import Settings
-from graph.cli import main
+from graph.cli.main import main
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 from tests.db.legacy import make_195a580_database

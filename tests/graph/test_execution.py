@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from db import models
-from graph.demo import DEMO_VIEWER
+from graph.demo.generator import DEMO_VIEWER
 from graph.errors import masked_errors_extension
-from graph.schema import create_schema
+from graph.schema.query import create_schema
 from tests.graph.conftest import make_execute
 
 REPOSITORY_FIELDS = """

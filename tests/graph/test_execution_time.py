@@ -1,7 +1,7 @@
 """The execution time limit, and what still answers while a query holds the execution slot.
 
 A query is held inside its execution by a barrier in the `languages` root field's read (an asyncio.Event, so the
-tests never wait on the clock); the time limit is expired at will through graph.router.time_limit.
+tests never wait on the clock); the time limit is expired at will through graph.http.router.time_limit.
 """
 
 import asyncio
@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 import pytest
 
 from db.settings import DatabaseSettings
-from graph import queries, router
 from graph.app import Settings
+from graph.http import router
+from graph.read import queries
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 from tests.graph.conftest import running_app

@@ -13,9 +13,9 @@ from graphql import GraphQLError
 
 from db.settings import DatabaseSettings
 from graph.app import Settings
-from graph.demo import DEMO_VIEWER
+from graph.demo.generator import DEMO_VIEWER
 from graph.errors import masked_errors_extension
-from graph.router import GRAPHQL_RESPONSE_JSON, JSON, GraphQLRouter, negotiate
+from graph.http.router import GRAPHQL_RESPONSE_JSON, JSON, GraphQLRouter, negotiate
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 from tests.graph.conftest import running_app

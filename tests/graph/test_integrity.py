@@ -13,8 +13,8 @@ from db.faults import CORRUPT
 from db.health import IntegrityMonitor
 from db.settings import DatabaseSettings
 from graph.app import Settings
-from graph.cli import main
-from graph.demo import generate, load_rows
+from graph.cli.main import main
+from graph.demo.generator import generate, load_rows
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 from tests.graph.conftest import running_app

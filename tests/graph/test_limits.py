@@ -7,7 +7,7 @@ import pytest
 import strawberry
 from graphql import get_introspection_query
 
-from graph.limits import query_limit_extensions
+from graph.schema.limits import query_limit_extensions
 from graph.settings import ApiSettings
 
 
@@ -292,12 +292,12 @@ async def test_a_document_seen_before_is_parsed_once_and_still_checked_with_each
     api: Counted, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The parse and graphql-core's validation are cached by text; the limits walk is not."""
-    import graph.limits
+    import graph.schema.limits
 
     query = "query Q($n: Int) { items(first: $n) { nodes { name } } }"
     assert (await api.run(query, {"n": 1})).errors is None
     validated: list[object] = []
-    monkeypatch.setattr(graph.limits, "validate_document", lambda *args: validated.append(args) or [])
+    monkeypatch.setattr(graph.schema.limits, "validate_document", lambda *args: validated.append(args) or [])
     refused(await api.run(query, {"n": 101}), "EXCESSIVE_PAGINATION")
     assert (await api.run(query, {"n": 2})).errors is None
     assert validated == []

@@ -11,8 +11,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI, Request
 
-from graph.cli import main
-from graph.middleware import BodySizeLimit, add_cors
+from graph.cli.main import main
+from graph.http.middleware import BodySizeLimit, add_cors
 from graph.settings import ApiSettings
 
 LIMIT = 1_000

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.engine import bump_data_version
 from db.models import showcase_key
 from db.showcase import Showcase
-from graph.auth import AdminAccess
+from graph.schema.auth import AdminAccess
 from tests.graph.conftest import Execute, ok
 from tests.sync.conftest import add_run
 

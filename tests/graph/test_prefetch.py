@@ -10,9 +10,9 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
-from graph.context import Context, Services
-from graph.demo import DEMO_VIEWER, generate, load_rows
-from graph.loaders import Primer
+from graph.demo.generator import DEMO_VIEWER, generate, load_rows
+from graph.read.loaders import Primer
+from graph.schema.context import Context, Services
 from graph.settings import ApiSettings
 from tests.graph.test_statement_count import Database
 

@@ -10,9 +10,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from strawberry.types import ExecutionResult
 
-from graph.auth import AdminAccess
-from graph.context import Context, Services
-from graph.demo import DEMO_VIEWER, generate, load_rows
+from graph.demo.generator import DEMO_VIEWER, generate, load_rows
+from graph.schema.auth import AdminAccess
+from graph.schema.context import Context, Services
 from graph.settings import ApiSettings
 from tests.graph.swaps import names, swap
 

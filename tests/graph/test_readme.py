@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from graph.demo import DEMO_VIEWER
+from graph.demo.generator import DEMO_VIEWER
 from tests.graph.conftest import Execute, ok
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.engine import bump_data_version
 from db.models import Repository
 from db.showcase import Showcase
-from graph.auth import AdminAccess
-from graph.demo import DEMO_VIEWER, DemoData, generate
+from graph.demo.generator import DEMO_VIEWER, DemoData, generate
+from graph.schema.auth import AdminAccess
 from tests.graph.conftest import Execute, ok
 
 PORTFOLIO = """

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from graph.app import Settings
-from graph.cli import main
+from graph.cli.main import main
 from graph.environment import SETTINGS_CLASSES, known_variables, unknown_settings, variables
 from tests.sync.processes import Command
 

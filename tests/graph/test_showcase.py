@@ -8,7 +8,7 @@ from strawberry import UNSET
 
 from db.engine import read_data_version
 from db.showcase import Showcase
-from graph.showcase import (
+from graph.schema.showcase import (
     ImportResult,
     ShowcaseEntry,
     ShowcaseError,

@@ -8,8 +8,8 @@ import strawberry
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from graph.demo import generate, load_rows
-from graph.ids import own_id
+from graph.demo.generator import generate, load_rows
+from graph.schema.ids import own_id
 from tests.graph.conftest import make_execute, ok
 from tests.graph.test_schema import PORTFOLIO
 from tests.sync.conftest import add_run

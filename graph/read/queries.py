@@ -25,7 +25,7 @@ from sqlalchemy.orm import aliased
 
 from db.models import Contributor, Language, Repository, RepositoryContributor, RepositoryLanguage
 from db.showcase import Showcase
-from graph.pagination import Page, PageArgs, collect, paginate
+from graph.read.pagination import Page, PageArgs, collect, paginate
 
 
 class RepositoryOrderField(Enum):

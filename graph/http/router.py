@@ -11,7 +11,7 @@ What the subclass changes (the rest is Strawberry's):
   with `Allow: POST`, other methods a 405 with `Allow: GET, HEAD, POST, OPTIONS`, and OPTIONS a 204
   with that `Allow`.
 - Errors are serialized by `graph.errors.format_error` (GitHub's top-level `type`), bodies with orjson.
-- Caching (graph/cache.py): a public query's answer is served from the response cache when its data
+- Caching (graph/http/cache.py): a public query's answer is served from the response cache when its data
   version is current, with an `ETag`, `Cache-Control: public, max-age=…` and a 304 for a matching
   `If-None-Match` on GET; everything else says `Cache-Control: no-store`. Apollo's automatic persisted
   queries resolve a hash-only request to its document.
@@ -42,8 +42,15 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from db.engine import read_data_version
-from graph.auth import AdminAccess
-from graph.cache import (
+from graph.errors import (
+    INTERNAL_ERROR_CODE,
+    INTERNAL_ERROR_MESSAGE,
+    ErrorCode,
+    format_error,
+    internal_error_extensions,
+    log_unexpected,
+)
+from graph.http.cache import (
     CACHE_KEY_STATE,
     Answer,
     CacheKey,
@@ -54,20 +61,13 @@ from graph.cache import (
     check_variables_depth,
     may_cache_document,
 )
-from graph.context import Context
-from graph.errors import (
-    INTERNAL_ERROR_CODE,
-    INTERNAL_ERROR_MESSAGE,
-    ErrorCode,
-    format_error,
-    internal_error_extensions,
-    log_unexpected,
-)
-from graph.negotiation import GRAPHQL_RESPONSE_JSON, JSON, etag_matches, negotiate
+from graph.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, etag_matches, negotiate
+from graph.schema.auth import AdminAccess
+from graph.schema.context import Context
 
 logger = logging.getLogger(__name__)
 
-ALLOW = "GET, HEAD, POST, OPTIONS"  # HEAD is GET without the body (graph.middleware.HeadAsGet)
+ALLOW = "GET, HEAD, POST, OPTIONS"  # HEAD is GET without the body (graph.http.middleware.HeadAsGet)
 NO_STORE = "no-store"
 VARY = "Accept, Authorization"  # the media type follows Accept; an admin's Authorization bypasses the cache
 
@@ -278,7 +278,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
             return None
         assert self.response_cache is not None
         missed = request.scope.get("state", {}).get(CACHE_KEY_STATE)
-        if missed is not None:  # graph/hits.py looked it up already, with the version read for this request
+        if missed is not None:  # graph/http/hits.py looked it up already, with the version read for this request
             exchange.cache_key = missed
             return None
         # Read before executing, so an answer is stored under a version no newer than the data it shows.

@@ -8,8 +8,8 @@ from strawberry.fastapi import BaseContext
 
 from db.engine import DataVersionReader
 from db.snapshot import ReadSnapshot
-from graph.auth import AdminAccess
-from graph.loaders import Loaders, create_loaders
+from graph.read.loaders import Loaders, create_loaders
+from graph.schema.auth import AdminAccess
 from graph.settings import ApiSettings
 
 

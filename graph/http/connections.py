@@ -5,7 +5,7 @@ request, or sends its head a byte at a time, stays open for ever: a thousand of 
 sockets. The protocol here (uvicorn's own, httptools or h11, whichever `http="auto"` picks) also arms
 the keep-alive timer when a connection opens, and bounds the time from a request's first byte to the end
 of its head, answering 408 and closing when it passes. The body's time is bounded by
-graph.middleware.BodySizeLimit, where the ASGI app reads it.
+graph.http.middleware.BodySizeLimit, where the ASGI app reads it.
 
 Touch-points (each exercised by tests/graph/test_http_limits.py): `connection_made`, `data_received`,
 `connection_lost`, `cycle` (a new one exists once a head is complete), `timeout_keep_alive_task` and

@@ -3,7 +3,7 @@
 Routing, dependency injection and Strawberry's request handling cost several times what the lookup itself
 does, so a public GET or POST of /graphql is first tried here, as plain ASGI. Whatever this layer is not
 sure of (an admin, a body it cannot read as a plain query, an unknown persisted query, a miss) goes on to
-the app unchanged, where the router (graph/router.py) answers, and stores the answer, as always; a miss
+the app unchanged, where the router (graph/http/router.py) answers, and stores the answer, as always; a miss
 hands the router the key it computed, so the data version is read once per request either way.
 """
 
@@ -13,11 +13,11 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from graph.auth import AdminAccess, admin_access
-from graph.cache import CACHE_KEY_STATE, PersistedQueries, ResponseCache, may_cache_document, nesting_exceeds
-from graph.middleware import read_body, replay
-from graph.negotiation import JSON, etag_matches, negotiate
-from graph.router import VARY
+from graph.http.cache import CACHE_KEY_STATE, PersistedQueries, ResponseCache, may_cache_document, nesting_exceeds
+from graph.http.middleware import read_body, replay
+from graph.http.negotiation import JSON, etag_matches, negotiate
+from graph.http.router import VARY
+from graph.schema.auth import AdminAccess, admin_access
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

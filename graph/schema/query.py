@@ -10,15 +10,16 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from db.models import showcase_key
-from graph import execution, fastpath, queries
-from graph.context import Context
+from graph import execution, fastpath
 from graph.errors import ErrorCode, client_error
-from graph.mutations import Mutation
-from graph.nodes import resolve_node
-from graph.pagination import Page, PageArgs
-from graph.scalars import schema_config
-from graph.status import SyncStatus, sync_status
-from graph.types import (
+from graph.read import queries
+from graph.read.pagination import Page, PageArgs
+from graph.schema.context import Context
+from graph.schema.mutations import Mutation
+from graph.schema.nodes import resolve_node
+from graph.schema.scalars import schema_config
+from graph.schema.status import SyncStatus, sync_status
+from graph.schema.types.repository import (
     Contributor,
     ContributorConnection,
     ContributorEdge,

@@ -35,9 +35,9 @@ from graphql.validation import MaxIntrospectionDepthRule, NoSchemaIntrospectionC
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from graph.cache import LRU
 from graph.errors import ErrorCode, client_error
-from graph.pagination import page_size_error
+from graph.http.cache import LRU
+from graph.read.pagination import page_size_error
 from graph.settings import ApiSettings
 
 PAGE_MAX = 100  # the contract's `first`/`last` range

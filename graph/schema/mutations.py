@@ -9,12 +9,12 @@ from strawberry.types import Info
 
 from db.bookkeeping import SyncRun as SyncRunRow
 from db.models import showcase_key
-from graph.auth import require_admin
-from graph.context import Context
-from graph.scalars import URI
-from graph.showcase import ShowcaseError, update_showcase
-from graph.status import SyncRun
-from graph.types import Repository
+from graph.schema.auth import require_admin
+from graph.schema.context import Context
+from graph.schema.scalars import URI
+from graph.schema.showcase import ShowcaseError, update_showcase
+from graph.schema.status import SyncRun
+from graph.schema.types.repository import Repository
 
 
 @strawberry.type(description="The outcome of requestRefresh.")

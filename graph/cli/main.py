@@ -20,12 +20,12 @@ from db.health import full_check
 from db.migrate import BASELINE, SchemaState, print_history
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
-from graph.connections import timed_protocol
+from graph.cli.listen import CannotListen, check_listen
 from graph.environment import describe_invalid, unknown_settings
-from graph.listen import CannotListen, check_listen
-from graph.schema import create_schema as create_graphql_schema
+from graph.http.connections import timed_protocol
+from graph.schema.query import create_schema as create_graphql_schema
+from graph.schema.showcase import ShowcaseError, export_showcase, import_showcase
 from graph.settings import ApiSettings
-from graph.showcase import ShowcaseError, export_showcase, import_showcase
 from sync.console import run_sync_command
 
 T = TypeVar("T")
@@ -84,7 +84,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def server_options(settings: ApiSettings) -> dict[str, Any]:
-    """uvicorn's options for the limits a reverse proxy would otherwise give (graph/connections.py has the rest)."""
+    """uvicorn's options for the limits a reverse proxy would otherwise give (graph/http/connections.py: the rest)."""
     return {
         "http": timed_protocol(settings.request_head_timeout),
         "timeout_keep_alive": settings.keep_alive_timeout,

@@ -12,11 +12,11 @@ from strawberry.types import Info
 from db.bookkeeping import SyncRun as SyncRunRow
 from db.engine import read_data_version
 from db.models import Repository
-from graph.context import Context
-from graph.ids import own_id
-from graph.queries import visible_repository
-from graph.scalars import DateTime
-from graph.types import Node
+from graph.read.queries import visible_repository
+from graph.schema.context import Context
+from graph.schema.ids import own_id
+from graph.schema.scalars import DateTime
+from graph.schema.types.repository import Node
 from sync.schedule import next_run_at
 
 

@@ -1,6 +1,6 @@
 """node(id:) and nodes(ids:): every id the API issues finds its object again, and any other id finds nothing.
 
-GitHub's ids (repositories, owners, licenses) are looked up as such; our own ids (graph/ids.py) name their kind,
+GitHub's ids (repositories, owners, licenses) are looked up as such; our own ids (graph/schema/ids.py) name their kind,
 and each kind is looked up in the cache, so a well-formed id of something the cache does not hold (a topic no
 visible repository carries, say) resolves to nothing, as an invented id does on GitHub. Each lookup is a
 DataLoader, so `nodes(ids:)` costs the same few statements however many ids it is given.
@@ -17,12 +17,12 @@ from strawberry.types import Info
 
 from db.bookkeeping import SyncRun as SyncRunRow
 from db.models import Repository
-from graph.context import Context
-from graph.ids import parse_own_id
-from graph.queries import TOPIC_NAME, visible_repository
-from graph.status import SyncRun
-from graph.types import Contributor, Language, License, Node, owner_of, repository_topic, topic_named
-from graph.types import Repository as RepositoryNode
+from graph.read.queries import TOPIC_NAME, visible_repository
+from graph.schema.context import Context
+from graph.schema.ids import parse_own_id
+from graph.schema.status import SyncRun
+from graph.schema.types.repository import Contributor, Language, License, Node, owner_of, repository_topic, topic_named
+from graph.schema.types.repository import Repository as RepositoryNode
 
 LICENSE_FIELDS = ("node_id", "key", "name", "spdx_id", "url")
 
@@ -54,7 +54,7 @@ class NodeLoaders:
         valid = [name for name in names if TOPIC_NAME.fullmatch(name)]
         if not valid:
             return [False] * len(names)
-        # As graph.queries filters by topic: a valid topic's JSON spelling is the quoted name itself.
+        # As graph.read.queries filters by topic: a valid topic's JSON spelling is the quoted name itself.
         carries = [cast(Repository.topics, String).contains(f'"{name}"') for name in valid]
         async with self.reads() as session:
             lists = (await session.scalars(select(Repository.topics).where(self.visible, or_(*carries)))).all()

@@ -5,7 +5,7 @@ data version is the `meta` row every change to what the API shows bumps (a sync 
 showcase edit) in the same transaction as the change; it is read once per request, so a `repofolio sync`
 run by another process invalidates this process's answers as well. Only answers that are the same for
 every public caller and stay true until the next change are stored: never errors, mutations, `syncStatus`
-or an admin's view (the router decides who is admin; see graph/router.py).
+or an admin's view (the router decides who is admin; see graph/http/router.py).
 """
 
 import hashlib
@@ -25,7 +25,7 @@ V = TypeVar("V")
 UNCACHEABLE_WORDS = ("mutation", "syncStatus")
 
 PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
-CACHE_KEY_STATE = "response_cache_key"  # where graph/hits.py leaves a miss's key for the router (scope state)
+CACHE_KEY_STATE = "response_cache_key"  # where graph/http/hits.py leaves a miss's key for the router (scope state)
 
 
 class LRU(Generic[K, V]):

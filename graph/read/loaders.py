@@ -1,5 +1,5 @@
 """DataLoaders built per request: each batch runs its statements in its own short session, from the request's
-`reads` (graph.context.Context.reads: on a query, every session of one read snapshot)."""
+`reads` (graph.schema.context.Context.reads: on a query, every session of one read snapshot)."""
 
 import asyncio
 from collections import defaultdict
@@ -16,8 +16,8 @@ from strawberry.exceptions import WrongNumberOfResultsReturned
 from db.base import Base
 from db.models import Contributor, Language, Repository
 from db.showcase import Showcase
-from graph import queries
-from graph.pagination import Page
+from graph.read import queries
+from graph.read.pagination import Page
 
 Fetch = Callable[..., Awaitable[dict[Hashable, Page[Any]]]]
 Reads = Callable[[], AbstractAsyncContextManager[AsyncSession]]

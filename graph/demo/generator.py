@@ -3,7 +3,7 @@
 `generate()` builds plain row dicts per table, deterministically from a seed (no clock, no network);
 `load_rows()` writes them in one transaction; `load_demo()` does so only into a database without
 repositories. The hand-written content (profiles, 40 repositories, language stacks, licenses, showcase
-texts) lives in graph/data/demo.json; larger sets add synthetic repositories after it.
+texts) lives in graph/demo/data/demo.json; larger sets add synthetic repositories after it.
 """
 
 import base64
@@ -53,7 +53,7 @@ class DemoData:
 
 @cache
 def _content() -> dict[str, Any]:
-    text = files("graph").joinpath("data/demo.json").read_text(encoding="utf-8")
+    text = files("graph.demo").joinpath("data/demo.json").read_text(encoding="utf-8")
     content: dict[str, Any] = json.loads(text)
     return content
 

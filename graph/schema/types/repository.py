@@ -16,12 +16,12 @@ from strawberry.types import Info
 from db import models
 from db.models import showcase_key
 from db.showcase import Showcase as ShowcaseRow
-from graph import queries
-from graph.context import Context
-from graph.ids import own_id
-from graph.pagination import Page, PageArgs, encode_cursor
 from graph.prefetch import contributor_page_key, language_page_key, prefetch_repositories, resolved
-from graph.scalars import URI, DateTime
+from graph.read import queries
+from graph.read.pagination import Page, PageArgs, encode_cursor
+from graph.schema.context import Context
+from graph.schema.ids import own_id
+from graph.schema.scalars import URI, DateTime
 
 
 @strawberry.enum(description="The direction of an ordering.")
@@ -402,7 +402,7 @@ class RepositoryTopic(Node, UniformResourceLocatable):
 
 
 def repository_topic(row: models.Repository, name: str) -> RepositoryTopic:
-    """The topic `name` as applied to the repository of `row` (graph.nodes finds it again by its id)."""
+    """The topic `name` as applied to the repository of `row` (graph.schema.nodes finds it again by its id)."""
     return RepositoryTopic(
         id=strawberry.ID(own_id("RepositoryTopic", f"{row.id}:{name}")),
         resource_path=f"/topics/{name}",

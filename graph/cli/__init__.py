@@ -1,0 +1,1 @@
+"""The `repofolio` command (serve, sync, db, schema, showcase) and its listen check."""

@@ -1,0 +1,1 @@
+"""The built-in demo data set (`repofolio serve --demo`, the benchmarks) and its generator."""
