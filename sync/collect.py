@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Contributor, Repository
 from sync.errors import RepositoryGone
-from sync.github import GitHubClient
+from sync.github.client import GitHubClient
 from sync.records import ContributorRecord, Owner, RepositoryRecord
 
 log = logging.getLogger(__name__)

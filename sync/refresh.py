@@ -16,7 +16,7 @@ from sync.cache import DbResponseCache
 from sync.claim import CANCELLED, FAILED, SUCCEEDED, Claim, claim_run
 from sync.collect import Progress, ProgressCallback, collect, load_state
 from sync.errors import NoOwnersConfigured, RateLimited, SyncError
-from sync.github import GitHubClient
+from sync.github.client import GitHubClient
 from sync.settings import SyncSettings
 
 log = logging.getLogger(__name__)

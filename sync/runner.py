@@ -13,7 +13,7 @@ from sync.cache import DbResponseCache
 from sync.claim import Claim, claim_run, running_run_id
 from sync.collect import ProgressCallback
 from sync.errors import SyncAlreadyRunning
-from sync.github import GitHubClient, Sleep
+from sync.github.client import GitHubClient, Sleep
 from sync.refresh import SyncSummary, refresh
 from sync.settings import SyncSettings
 

@@ -14,7 +14,7 @@ from sync.errors import (
     SecondaryRateLimited,
     SyncError,
 )
-from sync.github import GitHubClient, create_http_client
+from sync.github.client import GitHubClient, create_http_client
 from sync.settings import SyncSettings
 from tests.fakes.github import GITHUB_API, FakeGitHub
 from tests.sync.conftest import TOKEN, Sleeps

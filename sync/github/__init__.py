@@ -1,0 +1,1 @@
+"""The GitHub REST client the sync reads through: typed reads, the HTTP transport, rate-limit accounting."""
