@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from db.engine import create_engine, create_schema, create_sessionmaker  # noqa: E402
 from db.settings import DatabaseSettings  # noqa: E402
-from sync.github.client import GitHubClient, create_http_client  # noqa: E402
+from sync.github.client import GitHubClient  # noqa: E402
+from sync.github.transport import create_http_client  # noqa: E402
 from sync.refresh import SyncSummary, refresh  # noqa: E402
 from sync.settings import SyncSettings  # noqa: E402
 from tests.fakes.github import GITHUB_API, FakeGitHub  # noqa: E402

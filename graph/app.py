@@ -24,7 +24,7 @@ from graph.schema.limits import query_limit_extensions
 from graph.schema.query import create_schema as create_graphql_schema
 from graph.settings import ApiSettings
 from sync.claim import fail_abandoned_runs
-from sync.github.client import create_http_client
+from sync.github.transport import create_http_client
 from sync.runner import SyncRunner
 from sync.schedule import create_scheduler, startup_sync_needed
 from sync.settings import SyncSettings

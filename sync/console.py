@@ -16,7 +16,7 @@ from db.settings import DatabaseSettings
 from sync import collect
 from sync.claim import CANCELLED
 from sync.errors import SyncAlreadyRunning
-from sync.github.client import create_http_client
+from sync.github.transport import create_http_client
 from sync.refresh import SyncSummary
 from sync.runner import SyncRunner
 from sync.settings import SyncSettings

@@ -13,7 +13,8 @@ from sync.cache import DbResponseCache
 from sync.claim import Claim, claim_run, running_run_id
 from sync.collect import ProgressCallback
 from sync.errors import SyncAlreadyRunning
-from sync.github.client import GitHubClient, Sleep
+from sync.github.client import GitHubClient
+from sync.github.transport import Sleep
 from sync.refresh import SyncSummary, refresh
 from sync.settings import SyncSettings
 

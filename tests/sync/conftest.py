@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncRun
 from db.models import Contributor, Repository
-from sync.github.client import GitHubClient, create_http_client
+from sync.github.client import GitHubClient
+from sync.github.transport import create_http_client
 from sync.refresh import SyncSummary, refresh
 from sync.settings import SyncSettings
 from tests.fakes.github import GITHUB_API, FakeGitHub

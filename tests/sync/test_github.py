@@ -14,7 +14,8 @@ from sync.errors import (
     SecondaryRateLimited,
     SyncError,
 )
-from sync.github.client import GitHubClient, create_http_client
+from sync.github.client import GitHubClient
+from sync.github.transport import create_http_client
 from sync.settings import SyncSettings
 from tests.fakes.github import GITHUB_API, FakeGitHub
 from tests.sync.conftest import TOKEN, Sleeps

@@ -11,7 +11,8 @@ from db.bookkeeping import SyncRun
 from db.engine import create_engine, create_sessionmaker
 from db.settings import DatabaseSettings
 from sync.console import run_sync_command
-from sync.github.client import GitHubClient, create_http_client
+from sync.github.client import GitHubClient
+from sync.github.transport import create_http_client
 from sync.refresh import refresh
 from sync.runner import SyncRunner
 from sync.settings import SyncSettings

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.bookkeeping import SyncRun
 from db.settings import DatabaseSettings
 from sync.console import run_sync_command
-from sync.github.client import GitHubClient, create_http_client
+from sync.github.client import GitHubClient
+from sync.github.transport import create_http_client
 from sync.origin import origin_of
 from sync.refresh import SyncSummary, refresh
 from sync.settings import SyncSettings

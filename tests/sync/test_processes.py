@@ -23,7 +23,7 @@ from db.settings import DatabaseSettings
 from graph.app import Settings
 from graph.settings import ApiSettings
 from sync.claim import ABANDONED
-from sync.github.client import create_http_client
+from sync.github.transport import create_http_client
 from sync.runner import SyncRunner
 from sync.schedule import cron_trigger, scheduled_sync
 from sync.settings import SyncSettings

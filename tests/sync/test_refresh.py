@@ -11,7 +11,8 @@ from db.engine import read_data_version
 from db.models import Language, RepositoryContributor, RepositoryLanguage
 from db.showcase import Showcase
 from sync.collect import Progress
-from sync.github.client import GitHubClient, create_http_client
+from sync.github.client import GitHubClient
+from sync.github.transport import create_http_client
 from sync.refresh import refresh
 from sync.settings import SyncSettings
 from tests.fakes.github import GITHUB_API, FakeGitHub

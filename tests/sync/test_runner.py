@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncRun
 from sync.errors import SyncAlreadyRunning
-from sync.github.client import create_http_client
+from sync.github.transport import create_http_client
 from sync.runner import SyncRunner
 from sync.settings import SyncSettings
 from tests.fakes.github import FakeGitHub
