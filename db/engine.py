@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
@@ -20,6 +20,7 @@ from db.bookkeeping import DATA_VERSION, Meta
 from db.loop_sqlite import LoopConnection, begin_read_transaction, read_only_connector
 from db.migrate import SchemaState
 from db.settings import DatabaseSettings
+from db.sqlite_file import sqlite_file_path
 
 T = TypeVar("T")
 
@@ -82,7 +83,7 @@ def create_read_engine(settings: DatabaseSettings, engine: AsyncEngine) -> Async
     event loop's thread (db/loop_sqlite.py): at 100 repositories a cold portfolio answer went from ~28 to ~36
     a second. Its transactions are SQLite's own, so each reads one state (db.snapshot.ReadSnapshot). Anywhere
     else, `engine` itself. Writes always go through `engine`."""
-    path = _sqlite_file(engine.url)
+    path = sqlite_file_path(engine.url)
     if path is None:
         return engine
     reader = _create_async_engine(
@@ -94,14 +95,6 @@ def create_read_engine(settings: DatabaseSettings, engine: AsyncEngine) -> Async
     )
     event.listen(reader.sync_engine, "begin", begin_read_transaction)
     return reader
-
-
-def _sqlite_file(url: URL) -> str | None:
-    """The path of a SQLite database file that plain sqlite3 can open, else None."""
-    path = url.database or ""
-    if url.get_backend_name() != "sqlite" or path in ("", ":memory:") or path.startswith("file:"):
-        return None
-    return path
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -136,7 +129,7 @@ async def upgrade_database(settings: DatabaseSettings) -> SchemaState:
 async def read_schema_state(settings: DatabaseSettings) -> SchemaState:
     """`repofolio db current`: the database's revision, read without changing anything (nor creating a file)."""
     async with _command_engine(settings) as engine:
-        path = _sqlite_file(engine.url)
+        path = sqlite_file_path(engine.url)
         if path is not None and not await asyncio.to_thread(os.path.exists, path):
             raise DatabaseUnavailable(_unusable(settings, FileNotFoundError("no such file")))
         return await _or_unusable(settings, _read_state(engine))
@@ -209,7 +202,7 @@ async def _read_state(engine: AsyncEngine) -> SchemaState:
 
 @contextlib.asynccontextmanager
 async def _sqlite_schema_lock(engine: AsyncEngine) -> AsyncIterator[None]:
-    path = _sqlite_file(engine.url)
+    path = sqlite_file_path(engine.url)
     if path is None:
         yield
         return
@@ -276,7 +269,7 @@ class DataVersionReader:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._sqlite: sqlite3.Connection | None = None
-        path = _sqlite_file(engine.url)
+        path = sqlite_file_path(engine.url)
         if path is not None:
             self._sqlite = read_only_connector(path)()
             if engine.echo:  # this connection bypasses the engine: its reads are echoed here

@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from db.sqlite_file import sqlite_file_path
+
 # pg_try_advisory_lock key of the sync ("repofolio sync" folded into a bigint); not the schema lock's key.
 SYNC_LOCK_KEY = 0x7266_7379_6E63_0001
 SQLITE_LOCK_SUFFIX = ".sync-lock"
@@ -43,10 +45,8 @@ async def try_sync_lock(engine: AsyncEngine) -> SyncLock | None:
 
 def sqlite_lock_path(url: URL) -> str | None:
     """The file whose flock is the sync lock of a SQLite database file, else None."""
-    database = url.database or ""
-    if url.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
-        return None
-    return f"{database}{SQLITE_LOCK_SUFFIX}"
+    database = sqlite_file_path(url)
+    return None if database is None else f"{database}{SQLITE_LOCK_SUFFIX}"
 
 
 class _AdvisoryLock:
