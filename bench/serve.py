@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bench.data import database_url
 from bench.floor import Floor
-from db.engine import DataVersionReader
+from db.data_version import DataVersionReader
 from graph.cli.main import tune_gc
 
 

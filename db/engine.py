@@ -4,12 +4,11 @@ import fcntl
 import functools
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any, TypeVar
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -251,47 +250,3 @@ async def _check_foreign_keys(conn: AsyncConnection) -> None:
 async def _ensure_meta(conn: AsyncConnection) -> None:
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     await conn.execute(insert(Meta).values(key=DATA_VERSION, value=1).on_conflict_do_nothing(index_elements=["key"]))
-
-
-async def read_data_version(session: AsyncSession | AsyncConnection) -> int:
-    return (await session.scalar(select(Meta.value).where(Meta.key == DATA_VERSION))) or 0
-
-
-class DataVersionReader:
-    """Reads the data version once per request, as cheaply as the backend allows.
-
-    On a SQLite file that is a plain read-only sqlite3 connection, used from the event loop itself: the
-    primary-key read of one row takes microseconds, where a session costs a hundred or more. A SELECT
-    opens no transaction there, so each read sees every commit, from any process. Anywhere else, and
-    should that connection ever fail, the async engine answers.
-    """
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._sqlite: sqlite3.Connection | None = None
-        path = sqlite_file_path(engine.url)
-        if path is not None:
-            self._sqlite = read_only_connector(path)()
-            if engine.echo:  # this connection bypasses the engine: its reads are echoed here
-                self._sqlite.set_trace_callback(engine.sync_engine.logger.info)
-
-    async def read(self) -> int:
-        if self._sqlite is not None:
-            try:
-                row = self._sqlite.execute("SELECT value FROM meta WHERE key = ?", (DATA_VERSION,)).fetchone()
-                return int(row[0]) if row else 0
-            except sqlite3.Error:
-                pass  # locked or gone: ask the engine, which waits without blocking the loop
-        async with self._engine.connect() as connection:
-            return await read_data_version(connection)
-
-    def close(self) -> None:
-        if self._sqlite is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._sqlite.close()
-            self._sqlite = None
-
-
-async def bump_data_version(session: AsyncSession) -> None:
-    """Mark the cached data as changed, inside the caller's transaction."""
-    await session.execute(update(Meta).where(Meta.key == DATA_VERSION).values(value=Meta.value + 1))

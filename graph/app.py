@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import make_url
 
-from db.engine import DataVersionReader, create_engine, create_read_engine, create_schema, create_sessionmaker
+from db.data_version import DataVersionReader
+from db.engine import create_engine, create_read_engine, create_schema, create_sessionmaker
 from db.health import IntegrityMonitor
 from db.settings import DatabaseSettings
 from graph.demo.generator import DEMO_VIEWER, load_demo

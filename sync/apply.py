@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.engine import bump_data_version
+from db.data_version import bump_data_version
 from db.models import Contributor, Language, Repository, RepositoryContributor, RepositoryLanguage
 from db.upsert import upsert
 from sync.collect import Snapshot

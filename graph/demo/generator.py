@@ -21,7 +21,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import Base
-from db.engine import bump_data_version
+from db.data_version import bump_data_version
 from db.models import Contributor, Language, Repository, RepositoryContributor, RepositoryLanguage
 from db.showcase import Showcase
 from db.upsert import upsert

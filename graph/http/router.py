@@ -41,7 +41,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from db.engine import read_data_version
+from db.data_version import read_data_version
 from graph.errors import (
     INTERNAL_ERROR_CODE,
     INTERNAL_ERROR_MESSAGE,

@@ -6,7 +6,7 @@ from graphql import OperationType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.fastapi import BaseContext
 
-from db.engine import DataVersionReader
+from db.data_version import DataVersionReader
 from db.snapshot import ReadSnapshot
 from graph.read.loaders import Loaders, create_loaders
 from graph.schema.auth import AdminAccess

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry import UNSET
 
-from db.engine import bump_data_version
+from db.data_version import bump_data_version
 from db.models import showcase_key
 from db.showcase import Showcase
 from db.upsert import upsert

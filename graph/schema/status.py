@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from db.bookkeeping import SyncRun as SyncRunRow
-from db.engine import read_data_version
+from db.data_version import read_data_version
 from db.models import Repository
 from graph.read.queries import visible_repository
 from graph.schema.context import Context

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from db.engine import DataVersionReader, bump_data_version, create_engine, create_schema, create_sessionmaker
+from db.data_version import DataVersionReader, bump_data_version
+from db.engine import create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
 
 

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db import bookkeeping, migrate, models, showcase  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
-from db.engine import DatabaseUnavailable, create_engine, create_schema, open_database, read_data_version
+from db.data_version import read_data_version
+from db.engine import DatabaseUnavailable, create_engine, create_schema, open_database
 from db.models import Repository
 from db.settings import DatabaseSettings
 from db.showcase import Showcase

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.engine import bump_data_version
+from db.data_version import bump_data_version
 from db.models import Repository, RepositoryContributor, RepositoryLanguage
 
 NEW_SUFFIX = "-next"

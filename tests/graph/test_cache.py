@@ -13,7 +13,8 @@ from fastapi import FastAPI
 from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.engine import bump_data_version, create_engine, create_sessionmaker
+from db.data_version import bump_data_version
+from db.engine import create_engine, create_sessionmaker
 from db.models import Repository
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app

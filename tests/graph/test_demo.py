@@ -5,7 +5,7 @@ from statistics import mean
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.engine import read_data_version
+from db.data_version import read_data_version
 from db.models import Contributor, Language, Repository, RepositoryContributor, RepositoryLanguage
 from db.showcase import Showcase
 from graph.demo.generator import ANCHOR, DEMO_VIEWER, generate, load_demo, load_rows

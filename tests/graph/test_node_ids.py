@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.engine import bump_data_version
+from db.data_version import bump_data_version
 from db.models import showcase_key
 from db.showcase import Showcase
 from graph.schema.auth import AdminAccess

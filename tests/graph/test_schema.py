@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.engine import bump_data_version
+from db.data_version import bump_data_version
 from db.models import Repository
 from db.showcase import Showcase
 from graph.demo.generator import DEMO_VIEWER, DemoData, generate

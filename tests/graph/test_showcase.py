@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry import UNSET
 
-from db.engine import read_data_version
+from db.data_version import read_data_version
 from db.showcase import Showcase
 from graph.schema.showcase import (
     ImportResult,

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import CachedResponse, SyncRun
-from db.engine import read_data_version
+from db.data_version import read_data_version
 from db.models import Language, RepositoryContributor, RepositoryLanguage
 from db.showcase import Showcase
 from sync.collect import Progress
