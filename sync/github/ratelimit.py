@@ -25,6 +25,7 @@ class RequestStats:
     requests: int = 0  # every HTTP request sent, retries and 304s included
     not_modified: int = 0  # answered 304: free against the rate limit
     rate_limit: RateLimit | None = None  # as the latest response told
+    resource: str = "core"  # the budget (X-RateLimit-Resource) this account follows: REST's; GraphQL's is "graphql"
 
     def check_budget(self, reserve: int, path: str) -> None:
         """Stop before a request the rate limit cannot pay for, rather than hammering GitHub."""
@@ -35,10 +36,10 @@ class RequestStats:
             raise RateLimited(limit.reset_at, limit=limit.limit, url=path)
 
     def note(self, response: httpx.Response) -> None:
-        """Take the budget a response reports, if it reports the core (REST) one."""
+        """Take the budget a response reports, if it is this account's resource."""
         resource = response.headers.get("X-RateLimit-Resource", "core")
         remaining = header_int(response, "X-RateLimit-Remaining")
-        if resource != "core" or remaining is None:
+        if resource != self.resource or remaining is None:
             return
         reset = reset_at(response)
         current = self.rate_limit

@@ -55,20 +55,27 @@ class Transport:
     """Requests to GitHub's API through a handed `httpx.AsyncClient` (never owned or closed here): at most
     `concurrency` at once, transient failures and secondary limits retried, the rate limit counted in `stats`."""
 
-    def __init__(self, http: httpx.AsyncClient, settings: SyncSettings, *, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        settings: SyncSettings,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        stats: RequestStats | None = None,
+    ) -> None:
         self.settings = settings
         self.api = settings.github_api_url.rstrip("/")
         self._http = http
         self._origin = origin_of(self.api)
         self._sleep = sleep
         self._semaphore = asyncio.Semaphore(settings.concurrency)
-        self.stats = RequestStats()
+        self.stats = stats if stats is not None else RequestStats()
 
     async def get(self, url: str, headers: dict[str, str], accept: frozenset[int] | set[int]) -> httpx.Response:
         """GET following GitHub's redirects (a renamed or transferred repository answers 301)."""
         target = url
         for _ in range(MAX_REDIRECTS + 1):
-            response = await self.send(target, headers, accept)
+            response = await self.send("GET", target, headers, accept)
             if response.status_code not in REDIRECTS:
                 return response
             location = response.headers.get("Location")
@@ -79,8 +86,17 @@ class Transport:
             log.debug("GitHub redirected %s to %s", url_path(url), url_path(target))
         raise TooManyRedirects(url_path(url))
 
-    async def send(self, url: str, headers: dict[str, str], accept: frozenset[int] | set[int]) -> httpx.Response:
-        """One request, retried on transport errors, 5xx and secondary limits; an unaccepted status raises."""
+    async def send(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        accept: frozenset[int] | set[int],
+        *,
+        content: bytes | None = None,
+    ) -> httpx.Response:
+        """One request (redirects not followed), retried with the same body on transport errors, 5xx and
+        secondary limits; an unaccepted status raises."""
         path = url_path(url)
         settings = self.settings
         attempt = 0
@@ -89,8 +105,13 @@ class Transport:
             try:
                 async with self._semaphore:
                     self.stats.requests += 1
-                    response = await self._http.get(
-                        url, headers=headers, timeout=settings.request_timeout, follow_redirects=False
+                    response = await self._http.request(
+                        method,
+                        url,
+                        headers=headers,
+                        content=content,
+                        timeout=settings.request_timeout,
+                        follow_redirects=False,
                     )
             except httpx.TransportError as exc:  # timeouts, refused connections, broken streams
                 if attempt >= settings.max_retries:
@@ -103,7 +124,7 @@ class Transport:
                 raise NetworkError(path, _reason(exc)) from exc
             self.stats.note(response)
             status = response.status_code
-            log.debug("GET %s -> %s", path, status)
+            log.debug("%s %s -> %s", method, path, status)
             if status == 304:
                 self.stats.not_modified += 1
             if status in (403, 429):
