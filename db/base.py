@@ -1,3 +1,5 @@
+"""The declarative base every model derives from: naming convention and timezone-aware timestamps."""
+
 from datetime import UTC, datetime
 from typing import Any
 

@@ -1,3 +1,5 @@
+"""Engines and sessions for the cache, and its schema brought to head under a lock (SQLite file or PostgreSQL)."""
+
 import asyncio
 import contextlib
 import fcntl

@@ -1,3 +1,5 @@
+"""The database's settings: where the cache lives (`REPOFOLIO_DATABASE_URL`, checked at start-up)."""
+
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url

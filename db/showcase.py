@@ -1,3 +1,5 @@
+"""The showcase model: curated data for a repository, written by hand and never by a sync."""
+
 from datetime import datetime
 
 from sqlalchemy import String, Text
