@@ -39,7 +39,7 @@ class Context(BaseContext):
         self.nodes: dict[Any, Any] = {}
 
     def begin(self, operation: OperationType) -> None:
-        """An execution of `operation` starts (graph.execution). A query reads one committed state: every
+        """An execution of `operation` starts (graph.engine.execution). A query reads one committed state: every
         statement of its answer goes through one read snapshot, opened at the first. A mutation's reads
         each see the latest commit, its own writes included."""
         self._snapshot = ReadSnapshot(self.services.reads) if operation is OperationType.QUERY else None

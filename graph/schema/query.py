@@ -10,7 +10,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from db.models import showcase_key
-from graph import execution, fastpath
+from graph.engine import execution, fastpath
 from graph.errors import ErrorCode, client_error
 from graph.read import queries
 from graph.read.pagination import Page, PageArgs

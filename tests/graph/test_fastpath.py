@@ -2,7 +2,7 @@ from typing import Any
 
 import strawberry
 
-from graph import execution, fastpath
+from graph.engine import execution, fastpath
 
 
 @strawberry.type

@@ -14,7 +14,7 @@ extensions (permissions and the like keep Strawberry's resolver):
   need no conversion), with an `Info` only when the resolver asks for one or a conversion needs it.
 
 The values and errors are the same as Strawberry's: exceptions propagate to graphql-core as before. Each
-plain resolver carries a `Plain` under the `PLAIN` attribute, which `graph.execution` plans with.
+plain resolver carries a `Plain` under the `PLAIN` attribute, which `graph.engine.execution` plans with.
 """
 
 from collections.abc import Callable
@@ -34,7 +34,7 @@ PLAIN = "repofolio_plain"  # the attribute of a plain resolver that describes it
 
 @dataclass(frozen=True, slots=True)
 class Plain:
-    """What a plain resolver does, for `graph.execution` to do it without the per-call steps."""
+    """What a plain resolver does, for `graph.engine.execution` to do it without the per-call steps."""
 
     attribute: str | None  # the attribute a plain read returns; None for a resolver call
     needs_info: bool  # whether `call` needs the resolve info

@@ -46,7 +46,7 @@ from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from graph.fastpath import PLAIN, Plain
+from graph.engine.fastpath import PLAIN, Plain
 from graph.schema.context import Context
 
 # A compiled completion: (resolved value, the field's path, its resolve info or None) -> response value.
