@@ -14,6 +14,7 @@ from db.engine import create_engine, create_read_engine, create_schema, create_s
 from db.health import IntegrityMonitor
 from db.settings import DatabaseSettings
 from graph.demo.generator import DEMO_VIEWER, load_demo
+from graph.engine import install as install_planned_execution
 from graph.errors import masked_errors_extension
 from graph.http.cache import PersistedQueries, ResponseCache
 from graph.http.hits import CacheHits
@@ -49,6 +50,7 @@ class Settings:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    logger.info("planned execution: %s", "on" if settings.api.planned_execution else "off")
     async with AsyncExitStack() as stack:
         engine = create_engine(settings.database)
         stack.push_async_callback(engine.dispose)
@@ -108,6 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     schema = create_graphql_schema(
         extensions=[masked_errors_extension(), *query_limit_extensions(settings.api)],
     )
+    if settings.api.planned_execution:
+        install_planned_execution(schema)
     app.include_router(
         GraphQLRouter(
             schema,

@@ -47,6 +47,9 @@ class ApiSettings(BaseSettings):
     # Open connections beyond which uvicorn answers 503 to every request, /healthz included; GraphQL work is
     # bounded by the execution slots well below it, and idle connections close after keep_alive_timeout.
     max_connections: int = Field(default=1_000, ge=10)
+    # The planned execution path (graph/engine/): off, every field goes through Strawberry and graphql-core
+    # one by one, slower and with the same answers.
+    planned_execution: bool = True
     # Nesting of the variables' lists and objects (deeper is refused with 400 before anything recurses).
     max_variables_depth: int = Field(default=32, ge=1, le=200)
 

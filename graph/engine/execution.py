@@ -38,16 +38,14 @@ from graphql import (
     OperationType,
     TypeNameMetaFieldDef,
     Undefined,
+    get_argument_values,
     is_abstract_type,
     is_leaf_type,
 )
-from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from graph.engine import internals
 from graph.engine.fastpath import PLAIN, Plain
-from graph.schema.context import Context
 
 # A compiled completion: (resolved value, the field's path, its resolve info or None) -> response value.
 Complete = Callable[[Any, Path, GraphQLResolveInfo[Any] | None], Any]
@@ -78,11 +76,11 @@ class _Field:
     )
 
     def __init__(self, parent: GraphQLObjectType, details: Any, definition: GraphQLField | None) -> None:
-        node = details[0].node
+        node = internals.first_node(details)
         self.name = node.alias.value if node.alias else node.name.value  # the response key
         self.parent = parent
         self.details = details  # kept alive: compiled fields are found by its id
-        self.nodes = [detail.node for detail in details]
+        self.nodes = internals.nodes(details)
         self.definition = definition
         self.attribute: str | None = None  # read this attribute of the source...
         self.call: Callable[[Any, GraphQLResolveInfo[Any] | None, dict[str, Any]], Any] | None = None  # ...or call this
@@ -95,16 +93,17 @@ class _Field:
         self.plans: dict[GraphQLObjectType, list[_Field]] = {}  # its selection, per object type it completes as
 
 
-class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context, taking the planned path wherever it gives the same answer."""
+class ExecutionContext(internals.BaseExecutionContext):
+    """Strawberry's execution context, taking the planned path wherever it gives the same answer.
+
+    `planned(cls)` puts it in front of a schema's own execution context class, which keeps doing what it does.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         middleware = self.middleware_manager.middlewares if self.middleware_manager is not None else ()
         self._planned = not middleware and self.operation.operation == OperationType.QUERY
         self._fields: dict[int, _Field] = {}
-        if isinstance(self.context_value, Context):
-            self.context_value.begin(self.operation.operation)  # a query reads one snapshot
 
     def execute_field(
         self,
@@ -173,7 +172,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     # --- compiling -------------------------------------------------------------------------------------------
 
     def _plan(self, object_type: GraphQLObjectType, field: _Field) -> list[_Field]:
-        grouped, deferred, _ = self.collect_subfields(object_type, field.details)
+        grouped, deferred = internals.subfields(self, object_type, field.details)
         if deferred:
             raise _Bail
         plan = [self._compiled(object_type, details) for details in grouped.values()]
@@ -185,7 +184,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return self._fields.get(id(details)) or self._compile(parent_type, details)
 
     def _compile(self, parent_type: GraphQLObjectType, details: Any) -> _Field:
-        node = details[0].node
+        node = internals.first_node(details)
         definition = self.schema.get_field(parent_type, node.name.value)
         field = _Field(parent_type, details, definition)
         self._fields[id(details)] = field
@@ -201,7 +200,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             if definition.args or node.arguments:
                 field.args = get_argument_values(
-                    definition, node, self.variable_values, details[0].fragment_variable_values, self.hide_suggestions
+                    definition, node, self.variable_values, internals.fragment_variables(details), self.hide_suggestions
                 )
             if plain.arguments is not None:
                 field.args = plain.arguments(field.args)
@@ -302,7 +301,7 @@ def _checks_type_with_info(named: Any) -> bool:
     Strawberry's own check (for types with interfaces) does not, a type's `is_type_of` classmethod may."""
     if getattr(named, "is_type_of", None) is None:
         return False
-    definition = (named.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    definition = (named.extensions or {}).get(internals.DEFINITION_BACKREF)
     return definition is None or getattr(definition, "is_type_of", None) is not None
 
 
@@ -312,3 +311,12 @@ def _typename(name: str) -> Callable[..., str]:
 
 def _identity(value: Any, path: Path, info: GraphQLResolveInfo[Any] | None) -> Any:
     return value
+
+
+def planned(base: type[Any]) -> type[ExecutionContext]:
+    """`base` (a Strawberry execution context class) with the planned path in front of it."""
+    if issubclass(base, ExecutionContext):
+        return base
+    if not issubclass(base, internals.BaseExecutionContext):
+        raise TypeError(f"{base.__name__} is no Strawberry execution context: the planned path cannot extend it")
+    return type(f"Planned{base.__name__}", (ExecutionContext, base), {"__doc__": ExecutionContext.__doc__})

@@ -23,10 +23,8 @@ from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLObjectType, GraphQLResolveInfo
-from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.arguments import convert_argument
-from strawberry.types.base import StrawberryOptional
-from strawberry.types.field import StrawberryField
+
+from graph.engine import internals
 
 PLAIN_SCALARS = (str, int, float, bool, strawberry.ID)
 PLAIN = "repofolio_plain"  # the attribute of a plain resolver that describes it
@@ -44,7 +42,7 @@ class Plain:
 
 
 def _is_plain_scalar(annotation: Any) -> bool:
-    if isinstance(annotation, StrawberryOptional):
+    if isinstance(annotation, internals.Optional):
         annotation = annotation.of_type
     return annotation in PLAIN_SCALARS
 
@@ -57,12 +55,12 @@ def _attribute(name: str) -> Callable[..., Any]:
     return resolve
 
 
-def _direct(field: StrawberryField, graphql_names: dict[str, str], schema: strawberry.Schema) -> Callable[..., Any]:
+def _direct(field: internals.Field, graphql_names: dict[str, str], schema: strawberry.Schema) -> Callable[..., Any]:
     """A direct call of the field's resolver: arguments renamed, input objects and enums converted as
     Strawberry converts them (plain scalars need nothing), `Info` built only when the resolver asks for one."""
     resolver = field.base_resolver
     assert resolver is not None
-    info_class, config, scalars = schema.config.info_class, schema.config, schema.schema_converter.scalar_registry
+    info_class, config, scalars = schema.config.info_class, schema.config, internals.scalar_registry(schema)
     func = cast(Callable[..., Any], resolver.wrapped_func)
     takes_self = resolver.self_parameter is not None
     info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
@@ -77,16 +75,14 @@ def _direct(field: StrawberryField, graphql_names: dict[str, str], schema: straw
             return kwargs
         return {
             names[name]: (
-                convert_argument(value, arguments[name].type, scalars, config, None, path=(name,))
-                if name in converted
-                else value
+                internals.convert(value, arguments[name].type, scalars, config, name) if name in converted else value
             )
             for name, value in kwargs.items()
         }
 
     def call(source: Any, info: GraphQLResolveInfo[Any] | None, kwargs: dict[str, Any]) -> Any:
         if info_name is not None:
-            kwargs = {**kwargs, info_name: info_class(_raw_info=info, _field=field)}  # type: ignore[arg-type]
+            kwargs = {**kwargs, info_name: internals.strawberry_info(info_class, info, field)}
         return func(source, **kwargs) if takes_self else func(**kwargs)
 
     def resolve(source: Any, info: GraphQLResolveInfo[Any], **kwargs: Any) -> Any:
@@ -100,12 +96,12 @@ def install(schema: strawberry.Schema) -> int:
     """Swap in plain resolvers where they give the same answer; returns how many resolvers changed."""
     converter = schema.config.name_converter
     changed = 0
-    for graphql_type in schema._schema.type_map.values():
+    for graphql_type in internals.core_schema(schema).type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
             continue
         for graphql_field in graphql_type.fields.values():
-            field = (graphql_field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            if not isinstance(field, StrawberryField) or field.extensions:
+            field = (graphql_field.extensions or {}).get(internals.DEFINITION_BACKREF)
+            if not isinstance(field, internals.Field) or field.extensions:
                 continue
             if field.base_resolver is None:
                 graphql_field.resolve = _attribute(field.python_name)

@@ -5,13 +5,14 @@ graphql-core resolves a page of repositories field by field. Left alone, every r
 either way, but hundreds of coroutines, futures and gathers a request, which cost more than the SQL. So a
 connection's resolver looks at what its nodes select (as the execution will: @skip and @include applied) and
 loads all of it up front; the fields then find their value already in the DataLoader and answer without
-awaiting (`resolved`). The loads go through the request's `Primer`, so sibling connections (the repositories
+awaiting (`resolved` in graph.read.keys, which also calls this prefetch once graph.engine.install put
+it on the schema). The loads go through the request's `Primer`, so sibling connections (the repositories
 of every contributor on a page) share one batch per DataLoader, as plain `load` calls would: a query costs
 the same statements however many parents it covers. Anything not prefetched (a field reached another way)
 still loads through the same DataLoader, and finds an error stored for its key as `load` would report it.
 """
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -26,45 +27,19 @@ from graphql import (
     GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionNode,
+    VariableValues,
+    get_argument_values,
+    get_directive_values,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from db import models
-from graph.read import queries
+from graph.engine import internals
+from graph.read.keys import contributor_page_key, language_page_key
 from graph.read.loaders import Loaders
-from graph.read.pagination import PageArgs
 
 LoaderKeys = tuple[DataLoader[Any, Any], list[Any]]
-
-
-def resolved(loader: DataLoader[Any, Any], key: Any, then: Callable[[Any], Any]) -> Any:
-    """`then(value)` right away when the loader already holds `key`'s value, else an awaitable of it."""
-    future = loader.cache_map.get(key)
-    if future is not None and future.done() and not future.cancelled() and future.exception() is None:
-        return then(future.result())
-    return _after(loader.load(key), then)
-
-
-async def _after(pending: Awaitable[Any], then: Callable[[Any], Any]) -> Any:
-    return then(await pending)
-
-
-# --- DataLoader keys, from GraphQL's argument values (the resolvers and the prefetch share them) --------
-
-
-def language_page_key(
-    repository_id: int, first: Any, last: Any, after: Any, before: Any, direction: str | None
-) -> tuple[Any, ...]:
-    return (repository_id, direction != "ASC", PageArgs.parse("languages", first, last, after, before))
-
-
-def contributor_page_key(
-    repository_id: int, first: Any, last: Any, after: Any, before: Any, field: str | None, direction: str | None
-) -> tuple[Any, ...]:
-    order = queries.Order.of(field, direction, queries.DEFAULT_CONTRIBUTOR_ORDER)
-    return (repository_id, order, PageArgs.parse("contributors", first, last, after, before))
 
 
 # --- the prefetch ----------------------------------------------------------------------------------------
@@ -108,10 +83,7 @@ def _node_fields(info: GraphQLResolveInfo[Any]) -> Iterator[tuple[str, dict[str,
     arguments coerced by graphql-core, variables and defaults applied, as the field's resolver gets them."""
     repository = info.schema.get_type("Repository")
     assert isinstance(repository, GraphQLObjectType)
-    fragments, variables = info.fragments, info.variable_values
-    if not isinstance(variables, VariableValues):
-        # Strawberry's resolve info holds the coerced values alone; graphql-core's coercion reads them here.
-        variables = VariableValues(sources={}, coerced=variables)
+    fragments, variables = info.fragments, internals.variable_values(info.variable_values)
     nodes: list[FieldNode] = []
     for connection in info.field_nodes:
         for child in _children(connection, fragments, variables):
@@ -159,7 +131,7 @@ async def prefetch_repositories(info: Info[Any, Any], rows: Sequence[models.Repo
         return
     loaders: Loaders = info.context.loaders
     wanted: list[LoaderKeys] = []
-    for name, args in _node_fields(info._raw_info):
+    for name, args in _node_fields(internals.core_info(info)):
         try:
             wanted.extend(_loads(loaders, name, args, rows))
         except (GraphQLError, ValueError):

@@ -39,9 +39,9 @@ class Context(BaseContext):
         self.nodes: dict[Any, Any] = {}
 
     def begin(self, operation: OperationType) -> None:
-        """An execution of `operation` starts (graph.engine.execution). A query reads one committed state: every
-        statement of its answer goes through one read snapshot, opened at the first. A mutation's reads
-        each see the latest commit, its own writes included."""
+        """An execution of `operation` starts (graph.schema.query.SnapshotExecutionContext). A query reads one
+        committed state: every statement of its answer goes through one read snapshot, opened at the first.
+        A mutation's reads each see the latest commit, its own writes included."""
         self._snapshot = ReadSnapshot(self.services.reads) if operation is OperationType.QUERY else None
 
     def reads(self) -> AbstractAsyncContextManager[AsyncSession]:

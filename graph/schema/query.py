@@ -7,10 +7,10 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from db.models import showcase_key
-from graph.engine import execution, fastpath
 from graph.errors import ErrorCode, client_error
 from graph.read import queries
 from graph.read.pagination import Page, PageArgs
@@ -209,6 +209,16 @@ class Query:
         return await sync_status(info)
 
 
+class SnapshotExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context, telling the request's context what operation it executes: a query
+    reads one snapshot (graph.context.Context.begin)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if isinstance(self.context_value, Context):
+            self.context_value.begin(self.operation.operation)
+
+
 class Schema(strawberry.Schema):
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         try:
@@ -225,12 +235,11 @@ class Schema(strawberry.Schema):
 
 
 def create_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
-    schema = Schema(
+    """The schema, answering field by field through Strawberry; graph.engine.install adds the planned path."""
+    return Schema(
         query=Query,
         mutation=Mutation,
         extensions=extensions or [],
         config=schema_config(),
-        execution_context_class=execution.ExecutionContext,
+        execution_context_class=SnapshotExecutionContext,
     )
-    fastpath.install(schema)
-    return schema

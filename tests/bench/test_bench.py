@@ -11,6 +11,7 @@ from bench.queries import PORTFOLIO
 from bench.report import markdown, targets
 from db.settings import DatabaseSettings
 from graph.demo.generator import load_rows
+from graph.engine import install
 from graph.errors import masked_errors_extension
 from graph.schema.query import create_schema
 from tests.graph.conftest import make_execute
@@ -25,6 +26,7 @@ async def test_the_floor_answers_exactly_what_repofolio_answers(
     if not db_settings.database_url.startswith("sqlite"):
         pytest.skip("the floor reads a SQLite file")
     schema = create_schema(extensions=[masked_errors_extension()])
+    install(schema)
     data = dataset(40)
     await load_rows(sessionmaker, data)
     result = await make_execute(schema, sessionmaker, reads)(PORTFOLIO, {"login": data.viewer})

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graph.app import Settings, create_app
 from graph.demo.generator import DEMO_VIEWER, generate, load_rows
+from graph.engine import install
 from graph.errors import masked_errors_extension
 from graph.schema.auth import AdminAccess
 from graph.schema.context import Context, Services
@@ -20,7 +21,9 @@ Execute = Callable[..., Awaitable[dict[str, Any]]]
 
 @pytest.fixture(scope="session")
 def schema() -> strawberry.Schema:
-    return create_schema(extensions=[masked_errors_extension()])
+    schema = create_schema(extensions=[masked_errors_extension()])
+    install(schema)
+    return schema
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from db import models
 from graph.demo.generator import DEMO_VIEWER
+from graph.engine import install
 from graph.errors import masked_errors_extension
 from graph.schema.query import create_schema
 from tests.graph.conftest import make_execute
@@ -58,17 +59,16 @@ DOCUMENTS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _with_context(execution_context_class: type[Any]) -> strawberry.Schema:
+def _schema(planned: bool) -> strawberry.Schema:
     schema = create_schema(extensions=[masked_errors_extension()])
-    schema.execution_context_class = execution_context_class
+    if planned:
+        install(schema)
     return schema
 
 
 @pytest.fixture
 def both(demo_db: async_sessionmaker[AsyncSession], reads: async_sessionmaker[AsyncSession]) -> tuple[Any, Any]:
-    planned = make_execute(create_schema(extensions=[masked_errors_extension()]), demo_db, reads)
-    plain = make_execute(_with_context(StrawberryGraphQLCoreExecutionContext), demo_db, reads)
-    return planned, plain
+    return make_execute(_schema(True), demo_db, reads), make_execute(_schema(False), demo_db, reads)
 
 
 @pytest.mark.parametrize("index", range(len(DOCUMENTS)))

@@ -2,7 +2,7 @@ from typing import Any
 
 import strawberry
 
-from graph.engine import execution, fastpath
+from graph.engine import fastpath, install
 
 
 @strawberry.type
@@ -25,8 +25,8 @@ class Query:
 
 
 def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
-    fast = strawberry.Schema(query=Query, execution_context_class=execution.ExecutionContext)
-    fastpath.install(fast)
+    fast = strawberry.Schema(query=Query)
+    install(fast)
     return strawberry.Schema(query=Query), fast
 
 

@@ -16,8 +16,8 @@ from strawberry.types import Info
 from db import models
 from db.models import showcase_key
 from db.showcase import Showcase as ShowcaseRow
-from graph.engine.prefetch import contributor_page_key, language_page_key, prefetch_repositories, resolved
 from graph.read import queries
+from graph.read.keys import contributor_page_key, language_page_key, prefetch_repositories, resolved
 from graph.read.pagination import Page, PageArgs, encode_cursor
 from graph.schema.context import Context
 from graph.schema.ids import own_id
@@ -515,8 +515,8 @@ class Repository(Node, UniformResourceLocatable):
     def license_info(self) -> License | None:
         return License.of(self._row.license) if self._row.license else None
 
-    # The resolvers below are plain functions: on a prefetched page (graph/engine/prefetch.py) they answer at once,
-    # otherwise they return the DataLoader's awaitable, which graphql-core awaits.
+    # The resolvers below are plain functions: on a prefetched page (graph/engine/prefetch.py, when installed)
+    # they answer at once, otherwise they return the DataLoader's awaitable, which graphql-core awaits.
 
     @strawberry.field(description="The account that owns the repository.")
     def owner(self, info: Info[Context, None]) -> RepositoryOwner:
