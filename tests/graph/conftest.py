@@ -19,10 +19,14 @@ from graph.settings import ApiSettings
 Execute = Callable[..., Awaitable[dict[str, Any]]]
 
 
-@pytest.fixture(scope="session")
-def schema() -> strawberry.Schema:
+@pytest.fixture(scope="session", params=["planned", "plain"])
+def schema(request: pytest.FixtureRequest) -> strawberry.Schema:
+    """The schema on both engines: the planned path (graph.engine, as served by default) and Strawberry's
+    field-by-field path (REPOFOLIO_PLANNED_EXECUTION=off). Every test of answers runs on both, so both
+    give the same answers."""
     schema = create_schema(extensions=[masked_errors_extension()])
-    install(schema)
+    if request.param == "planned":
+        install(schema)
     return schema
 
 

@@ -133,6 +133,9 @@ def _checked_out(services: Services) -> int:
 @pytest.mark.filterwarnings(
     "ignore:Exception ignored in. <coroutine object Query:pytest.PytestUnraisableExceptionWarning"
 )
+# The planned engine only: on the plain one, the DataLoader awaitables graphql-core never awaits on a failing or
+# cancelled request are reported as "coroutine '_after' was never awaited" (a finding, issue 11).
+@pytest.mark.parametrize("schema", ["planned"], indirect=True)
 async def test_no_connection_stays_out_after_answered_failing_and_cancelled_requests(
     schema: strawberry.Schema, services: Services
 ) -> None:
