@@ -1,5 +1,6 @@
 """The app with its lifespan, in process and through a real socket, and the CLI around it."""
 
+import logging
 import os
 import socket
 import subprocess
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import create_engine, inspect
 
 from db.settings import DatabaseSettings
 from graph.app import Settings
 from graph.demo.generator import DEMO_VIEWER
+from graph.environment import describe_invalid
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 from tests.graph.conftest import running_app
@@ -144,3 +147,28 @@ def test_bad_setting_names_the_variable(tmp_path: Path) -> None:
     result = _cli("serve", env=_env(tmp_path, REPOFOLIO_PORT="eighty"))
     assert result.returncode == 1
     assert result.stderr.startswith("repofolio: invalid REPOFOLIO_PORT") and result.stderr.count("\n") == 1
+
+
+async def test_planned_execution_is_on_by_default_and_off_serves_the_same_answer(
+    db_settings: DatabaseSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Start-up says which engine answers; REPOFOLIO_PLANNED_EXECUTION=off answers a query exactly as on."""
+    query = {"query": "{ syncStatus { __typename } repositories(first: 1) { totalCount } }"}
+    answers = []
+    for value, line in ((None, "planned execution: on"), ("off", "planned execution: off")):
+        environ = {"REPOFOLIO_PLANNED_EXECUTION": value} if value else {}
+        with pytest.MonkeyPatch.context() as patch, caplog.at_level(logging.INFO, logger="graph.app"):
+            for name, setting in environ.items():
+                patch.setenv(name, setting)
+            caplog.clear()
+            async with running_app(Settings(api=ApiSettings(), database=db_settings)) as client:
+                answers.append((await client.post("/graphql", json=query)).json())
+            assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("planned")] == [line]
+    assert answers[0] == answers[1] and "errors" not in answers[0]
+
+
+def test_a_bad_planned_execution_value_is_one_line_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPOFOLIO_PLANNED_EXECUTION", "sometimes")
+    with pytest.raises(ValidationError) as caught:
+        ApiSettings()
+    assert describe_invalid(caught.value).startswith("invalid REPOFOLIO_PLANNED_EXECUTION: ")
