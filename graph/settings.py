@@ -44,7 +44,7 @@ class ApiSettings(BaseSettings):
     request_body_timeout: float = Field(default=30.0, gt=0, allow_inf_nan=False)
     max_header_bytes: int = Field(default=32_768, ge=1_024)  # header names and values together
     max_headers: int = Field(default=100, ge=10)
-    # Open connections beyond which uvicorn answers 503 to every request, /healthz included; GraphQL work is
+    # Open connections; a new one past it closes the longest-idle one (graph/http/connections.py). GraphQL work is
     # bounded by the execution slots well below it, and idle connections close after keep_alive_timeout.
     max_connections: int = Field(default=1_000, ge=10)
     # The planned execution path (graph/engine/): off, every field goes through Strawberry and graphql-core

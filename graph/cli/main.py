@@ -22,7 +22,7 @@ from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
 from graph.cli.listen import CannotListen, check_listen
 from graph.environment import describe_invalid, unknown_settings
-from graph.http.connections import timed_protocol
+from graph.http.connections import limited_protocol
 from graph.schema.query import create_schema as create_graphql_schema
 from graph.schema.showcase import ShowcaseError, export_showcase, import_showcase
 from graph.settings import ApiSettings
@@ -86,9 +86,8 @@ def serve(args: argparse.Namespace) -> int:
 def server_options(settings: ApiSettings) -> dict[str, Any]:
     """uvicorn's options for the limits a reverse proxy would otherwise give (graph/http/connections.py: the rest)."""
     return {
-        "http": timed_protocol(settings.request_head_timeout),
+        "http": limited_protocol(settings.request_head_timeout, settings.max_connections),
         "timeout_keep_alive": settings.keep_alive_timeout,
-        "limit_concurrency": settings.max_connections,
     }
 
 

@@ -1,18 +1,16 @@
 """The limits a reverse proxy would give, through `repofolio serve --demo` on a real socket: idle and slow
-connections are closed, oversized headers answer 431, the connection cap lets /healthz answer again once idle
-connections go, and deeply nested variables answer 400."""
+connections are closed, oversized headers answer 431, and deeply nested variables answer 400 (the connection cap:
+test_connection_cap.py)."""
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.graph.serving import serve_demo
 
 LIMITS = {
     "REPOFOLIO_KEEP_ALIVE_TIMEOUT": "0.5",
@@ -20,46 +18,15 @@ LIMITS = {
     "REPOFOLIO_REQUEST_BODY_TIMEOUT": "0.5",
     "REPOFOLIO_MAX_HEADERS": "20",
     "REPOFOLIO_MAX_HEADER_BYTES": "4096",
-    "REPOFOLIO_MAX_CONNECTIONS": "10",
     "REPOFOLIO_MAX_VARIABLES_DEPTH": "10",
 }
 WAIT = 10.0  # seconds any limit of 0.5 s must have acted within, on a loaded machine
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REPOFOLIO_") and k != "GITHUB_TOKEN"}
-    env["REPOFOLIO_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('limits') / 'demo.db'}"
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    env.update(LIMITS)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--demo", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "server did not come up within 60 s"
-            time.sleep(0.1)
-        yield "127.0.0.1", port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serve_demo(tmp_path_factory.mktemp("limits") / "demo.db", LIMITS) as address:
+        yield address
 
 
 def connect(server: tuple[str, int]) -> socket.socket:
@@ -142,19 +109,6 @@ def test_oversized_headers_are_answered_431_json(
     (error,) = response.json()["errors"]
     assert message in error["message"] and error["extensions"] == {"code": "REQUEST_HEADER_FIELDS_TOO_LARGE"}
     assert httpx.get(f"{base}/healthz", timeout=WAIT).status_code == 200  # a normal request is unaffected
-
-
-def test_healthz_answers_again_once_idle_connections_past_the_cap_are_closed(server: tuple[str, int]) -> None:
-    base = f"http://{server[0]}:{server[1]}"
-    idle = [connect(server) for _ in range(10)]
-    try:
-        assert httpx.get(f"{base}/healthz", timeout=WAIT).status_code == 503  # at the cap of 10
-        for sock in idle:
-            assert read_until_closed(sock) == b""  # the idle timeout frees them
-        assert httpx.get(f"{base}/healthz", timeout=WAIT).json() == {"status": "ok"}
-    finally:
-        for sock in idle:
-            sock.close()
 
 
 def nested(depth: int) -> object:
