@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -50,8 +50,15 @@ class ApiSettings(BaseSettings):
     # The planned execution path (graph/engine/): off, every field goes through Strawberry and graphql-core
     # one by one, slower and with the same answers.
     planned_execution: bool = True
+    # Our log lines and uvicorn's at this level and above (graph/cli/logs.py).
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
     # Nesting of the variables' lists and objects (deeper is refused with 400 before anything recurses).
     max_variables_depth: int = Field(default=32, ge=1, le=200)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

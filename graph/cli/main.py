@@ -21,6 +21,7 @@ from db.migrate import BASELINE, SchemaState, print_history
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
 from graph.cli.listen import CannotListen, check_listen
+from graph.cli.logs import configure_logging
 from graph.environment import describe_invalid, unknown_settings
 from graph.http.connections import limited_protocol
 from graph.schema.query import create_schema as create_graphql_schema
@@ -72,8 +73,10 @@ def serve(args: argparse.Namespace) -> int:
     async def ready(_: async_sessionmaker[AsyncSession]) -> None:
         return None
 
+    # Our lines beside uvicorn's from here on, the migrations' too; uvicorn applies it in each of its processes.
+    logs = {"log_config": configure_logging(settings.api.log_level), "log_level": settings.api.log_level}
     asyncio.run(_with_database(settings.database, ready))
-    options = server_options(settings.api)
+    options = server_options(settings.api) | logs
     if args.reload:
         uvicorn.run("graph.app:create_app", factory=True, host=host, port=port, reload=True, **options)
     else:

@@ -236,3 +236,15 @@ async def test_three_servers_starting_together_on_an_empty_database_run_one_star
         for server in servers:
             server.stop()
     assert await runs() == [("STARTUP", "SUCCEEDED", None)]
+
+
+async def test_a_server_prints_its_sync_lines_beside_uvicorns_in_its_style(env: dict[str, str], tmp_path: Path) -> None:
+    """`repofolio serve` configured no logging of ours: its start-up sync's INFO lines went nowhere."""
+    server = Command(["serve", "--port", "0"], env, tmp_path)
+    try:
+        await asyncio.to_thread(server.wait_for, "sync run 1 succeeded")
+    finally:
+        server.stop()
+    assert "INFO:     sync run 1 started (STARTUP)" in server.lines
+    assert any(line.startswith("INFO:     sync run 1 succeeded in ") for line in server.lines)
+    assert "INFO:     Application startup complete." in server.lines
