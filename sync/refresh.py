@@ -1,6 +1,7 @@
 """The refresh job: one plain async function the scheduler, the CLI and the tests all call."""
 
 import asyncio
+import itertools
 import logging
 import time
 from dataclasses import dataclass
@@ -17,11 +18,15 @@ from sync.claim import CANCELLED, FAILED, SUCCEEDED, Claim, claim_run
 from sync.collect import Progress, ProgressCallback, collect, load_state
 from sync.errors import NoOwnersConfigured, RateLimited, SyncError
 from sync.github.client import GitHubClient
+from sync.github.transport import Sleep
 from sync.settings import SyncSettings
 
 log = logging.getLogger(__name__)
 
 MAX_ERROR_LENGTH = 300
+# Retrying the record of a run's end that a storage fault refused: the waits between tries, then for how long.
+RECORD_RETRY_WAITS = (0.5, 1.0, 2.0, 5.0)
+RECORD_PATIENCE = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,22 +66,25 @@ async def refresh(
     trigger: str,
     progress: ProgressCallback | None = None,
     run_id: int | None = None,
+    record_sleep: Sleep = asyncio.sleep,
 ) -> SyncSummary:
     """Fetch what changed on GitHub and apply it to the graph in one transaction; record the run.
 
     Returns the summary whether the run succeeded or failed (a failure leaves the graph as it was).
     Cancellation is recorded as CANCELLED and re-raised. Claims the run first (sync/claim.py:
     SyncAlreadyRunning while another process syncs), unless `run_id` names a run the caller has claimed
-    (the runner does this to answer with the id at once, and releases the claim itself).
+    (the runner does this to answer with the id at once, and releases the claim itself). A storage fault
+    that refuses the record of the run's end is retried (`record_sleep` between tries) while the claim is
+    held, so the run ends FAILED with its reason once the database takes writes again.
     """
     if client.cache is None:
         client = client.with_cache(DbResponseCache(sessionmaker))
     if run_id is not None:
-        return await _refresh(sessionmaker, client, settings, trigger, progress, run_id)
+        return await _refresh(sessionmaker, client, settings, trigger, progress, run_id, record_sleep)
     claim: Claim | None = await claim_run(sessionmaker, trigger)
     assert claim is not None  # no `needed` asked
     try:
-        return await _refresh(sessionmaker, client, settings, trigger, progress, claim.run_id)
+        return await _refresh(sessionmaker, client, settings, trigger, progress, claim.run_id, record_sleep)
     finally:
         await claim.release()
 
@@ -88,6 +96,7 @@ async def _refresh(
     trigger: str,
     progress: ProgressCallback | None,
     run_id: int,
+    record_sleep: Sleep,
 ) -> SyncSummary:
     requests_before, not_modified_before = client.stats.requests, client.stats.not_modified
     started = time.monotonic()
@@ -143,7 +152,7 @@ async def _refresh(
         if fault is None:
             log.exception("sync run %d crashed", run_id)
         values = finish(FAILED, error=one_line(fault or f"unexpected error: {type(exc).__name__}", settings))
-    await _record(sessionmaker, run_id, values)
+    await _record_end(sessionmaker, run_id, values, record_sleep)
     summary = await _summary(sessionmaker, run_id, retry_at=retry_at, changed=bool(result and result.changed))
     elapsed = time.monotonic() - started
     if summary.succeeded:
@@ -170,6 +179,26 @@ def one_line(message: str, settings: SyncSettings) -> str:
 async def _record(sessionmaker: async_sessionmaker[AsyncSession], run_id: int, values: dict[str, object]) -> None:
     async with sessionmaker() as session, session.begin():
         await session.execute(update(SyncRun).where(SyncRun.id == run_id).values(**values))
+
+
+async def _record_end(
+    sessionmaker: async_sessionmaker[AsyncSession], run_id: int, values: dict[str, object], sleep: Sleep
+) -> None:
+    """Record the run's end, retrying while a storage fault refuses it (the fault that failed the run often
+    refuses its record too). The claim is still held, so no other process calls the run abandoned meanwhile;
+    past RECORD_PATIENCE the error is raised, and the next claim fails the run as abandoned."""
+    deadline = time.monotonic() + RECORD_PATIENCE
+    for attempt in itertools.count():
+        try:
+            await _record(sessionmaker, run_id, values)
+            return
+        except Exception as exc:
+            fault = storage_fault(exc)
+            if fault is None or time.monotonic() >= deadline:
+                raise
+            if attempt == 0:
+                log.warning("sync run %d: %s, so its end is not recorded yet; retrying", run_id, fault)
+        await sleep(RECORD_RETRY_WAITS[min(attempt, len(RECORD_RETRY_WAITS) - 1)])
 
 
 async def _summary(

@@ -142,3 +142,45 @@ async def test_a_read_only_database_ends_the_sync_command_with_one_line(
     assert code == 1
     assert out.getvalue() == f"repofolio sync: {READ_ONLY}; the cache is unchanged\n"
     assert await dump(sessionmaker) == before
+
+
+async def test_a_fault_that_refuses_the_failures_record_too_ends_the_run_failed_once_the_database_is_writable(
+    sync_once: SyncOnce,
+    sessionmaker: Maker,
+    engine: AsyncEngine,
+    fake: FakeGitHub,
+    locker: sqlite3.Connection,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The lock that failed the apply still held when the failure is recorded: that write failed too, the
+    error escaped the run and left it RUNNING; now the record is retried until the database takes it."""
+    assert (await sync_once()).succeeded
+    before = await dump(sessionmaker)
+    _grow(fake)
+    short_wait = OnCheckout(engine, "PRAGMA busy_timeout = 50")
+    errors: list[object] = []
+    waits: list[float] = []
+
+    async def record_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    def lock_at_apply(step: Progress) -> None:
+        short_wait.arm_at_apply(step)
+        if step.phase == "apply" and step.done == 0:
+            locker.execute("BEGIN EXCLUSIVE")
+
+    def release_after_the_record_fails(context: Any) -> None:
+        errors.append(context)
+        if len(errors) == 3 and locker.in_transaction:  # the apply, then two tries at the record
+            locker.execute("ROLLBACK")
+
+    event.listen(engine.sync_engine, "handle_error", release_after_the_record_fails)
+    caplog.set_level(logging.INFO)
+
+    summary = await sync_once(progress=lock_at_apply, record_sleep=record_sleep)
+
+    assert (summary.status, summary.error) == (FAILED, LOCKED)
+    assert waits == [0.5, 1.0]
+    assert await dump(sessionmaker) == before
+    assert f"sync run {summary.run_id}: {LOCKED}, so its end is not recorded yet; retrying" in caplog.messages
+    _no_traceback(caplog)
