@@ -15,7 +15,7 @@ import fcntl
 import threading
 from typing import IO, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -24,9 +24,20 @@ from db.sqlite_file import sqlite_file_path
 # pg_try_advisory_lock key of the sync ("repofolio sync" folded into a bigint); not the schema lock's key.
 SYNC_LOCK_KEY = 0x7266_7379_6E63_0001
 SQLITE_LOCK_SUFFIX = ".sync-lock"
+# pg_locks shows a bigint advisory key as its high and low 32 bits (classid, objid), objsubid 1.
+LOCK_KEY_HALVES = {"high": SYNC_LOCK_KEY >> 32, "low": SYNC_LOCK_KEY & 0xFFFF_FFFF}
+ADVISORY_LOCK_HELD = text(
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()"
+    " AND classid::bigint = :high AND objid::bigint = :low AND objsubid = 1)"
+)
 
 
 class SyncLock(Protocol):
+    async def still_held(self) -> bool:
+        """Whether this process still holds the lock (a PostgreSQL session can end under it: a server
+        restart, pg_terminate_backend), asked before a run applies what it fetched."""
+        ...
+
     async def release(self) -> None: ...
 
 
@@ -68,6 +79,14 @@ class _AdvisoryLock:
             return None
         return cls(connection)
 
+    async def still_held(self) -> bool:
+        try:
+            held = await self._connection.scalar(ADVISORY_LOCK_HELD, LOCK_KEY_HALVES)
+            await self._connection.commit()
+        except Exception:  # the session is gone, and the lock with it
+            return False
+        return bool(held)
+
     async def release(self) -> None:
         try:
             await self._connection.scalar(select(func.pg_advisory_unlock(SYNC_LOCK_KEY)))
@@ -99,6 +118,9 @@ class _FileLock:
             raise
         return cls(file)
 
+    async def still_held(self) -> bool:
+        return not self._file.closed  # an flock lasts as long as the open file
+
     async def release(self) -> None:
         self._file.close()
 
@@ -117,6 +139,9 @@ class _ProcessLock:
                 return None
             cls._held.add(key)
         return cls(key)
+
+    async def still_held(self) -> bool:
+        return self._key is not None
 
     async def release(self) -> None:
         with self._guard:

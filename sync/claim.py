@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncRun
 from db.ownership import SyncLock, try_sync_lock
-from sync.errors import SyncAlreadyRunning, SyncLockBusy
+from sync.errors import SyncAlreadyRunning, SyncLockBusy, SyncLockLost
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,18 @@ async def claim_run(
         await asyncio.shield(lock.release())
         raise
     return Claim(run_id, lock)
+
+
+async def ensure_still_owner(session: AsyncSession, run_id: int, lock: SyncLock | None) -> None:
+    """SyncLockLost unless this process still holds the sync lock and its run is still RUNNING; asked in the
+    transaction that applies a snapshot, just before it commits. The run's row is locked (PostgreSQL), so a
+    process that took the lock meanwhile either has failed it already (seen here) or waits for this commit
+    before it fails it and starts its own run: one process's snapshot at a time, never two interleaved."""
+    if lock is not None and not await lock.still_held():
+        raise SyncLockLost()
+    status = await session.scalar(select(SyncRun.status).where(SyncRun.id == run_id).with_for_update())
+    if status != RUNNING:
+        raise SyncLockLost()
 
 
 async def fail_abandoned_runs(sessionmaker: async_sessionmaker[AsyncSession]) -> int:

@@ -25,6 +25,17 @@ class SyncLockBusy(SyncError):
         super().__init__(f"another process holds the sync lock but has recorded no run for {waited:.0f}s")
 
 
+class SyncLockLost(SyncError):
+    """The sync lock was let go of while the run held it (its database session ended), so another process
+    may be syncing: the run gives up instead of applying its snapshot over that one's."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the sync lock was lost (the database session holding it ended) before the changes were saved; "
+            "another process may be syncing, so nothing was applied"
+        )
+
+
 class GitHubError(SyncError):
     """GitHub answered something we cannot use."""
 

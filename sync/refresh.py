@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncRun
 from db.faults import storage_fault
+from db.ownership import SyncLock
 from sync.apply import ApplyResult, apply_snapshot
 from sync.cache import DbResponseCache
-from sync.claim import CANCELLED, FAILED, SUCCEEDED, Claim, claim_run
+from sync.claim import CANCELLED, FAILED, SUCCEEDED, Claim, claim_run, ensure_still_owner
 from sync.collect import Progress, ProgressCallback, collect, load_state
 from sync.errors import NoOwnersConfigured, RateLimited, SyncError
 from sync.github.client import GitHubClient
@@ -67,24 +68,26 @@ async def refresh(
     progress: ProgressCallback | None = None,
     run_id: int | None = None,
     record_sleep: Sleep = asyncio.sleep,
+    lock: SyncLock | None = None,
 ) -> SyncSummary:
     """Fetch what changed on GitHub and apply it to the graph in one transaction; record the run.
 
     Returns the summary whether the run succeeded or failed (a failure leaves the graph as it was).
     Cancellation is recorded as CANCELLED and re-raised. Claims the run first (sync/claim.py:
     SyncAlreadyRunning while another process syncs), unless `run_id` names a run the caller has claimed
-    (the runner does this to answer with the id at once, and releases the claim itself). A storage fault
+    (the runner does this to answer with the id at once, and releases the claim itself; it passes the
+    claim's `lock`, asked again before the snapshot is applied: a run whose lock was lost gives up). A storage fault
     that refuses the record of the run's end is retried (`record_sleep` between tries) while the claim is
     held, so the run ends FAILED with its reason once the database takes writes again.
     """
     if client.cache is None:
         client = client.with_cache(DbResponseCache(sessionmaker))
     if run_id is not None:
-        return await _refresh(sessionmaker, client, settings, trigger, progress, run_id, record_sleep)
+        return await _refresh(sessionmaker, client, settings, trigger, progress, run_id, record_sleep, lock)
     claim: Claim | None = await claim_run(sessionmaker, trigger)
     assert claim is not None  # no `needed` asked
     try:
-        return await _refresh(sessionmaker, client, settings, trigger, progress, claim.run_id, record_sleep)
+        return await _refresh(sessionmaker, client, settings, trigger, progress, claim.run_id, record_sleep, claim.lock)
     finally:
         await claim.release()
 
@@ -97,6 +100,7 @@ async def _refresh(
     progress: ProgressCallback | None,
     run_id: int,
     record_sleep: Sleep,
+    lock: SyncLock | None,
 ) -> SyncSummary:
     requests_before, not_modified_before = client.stats.requests, client.stats.not_modified
     started = time.monotonic()
@@ -132,6 +136,7 @@ async def _refresh(
                 progress(Progress("apply", 0, 1))
             async with sessionmaker() as session, session.begin():
                 result = await apply_snapshot(session, snapshot, datetime.now(UTC))
+                await ensure_still_owner(session, run_id, lock)
             if progress:
                 progress(Progress("apply", 1, 1))
         values = finish(SUCCEEDED, result)

@@ -143,7 +143,13 @@ class SyncRunner:
     async def _execute(self, claim: Claim, trigger: str, progress: ProgressCallback | None) -> SyncSummary:
         try:
             summary = await refresh(
-                self.sessionmaker, self.client, self.settings, trigger=trigger, progress=progress, run_id=claim.run_id
+                self.sessionmaker,
+                self.client,
+                self.settings,
+                trigger=trigger,
+                progress=progress,
+                run_id=claim.run_id,
+                lock=claim.lock,
             )
         finally:
             await claim.release()
