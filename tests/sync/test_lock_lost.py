@@ -15,7 +15,7 @@ from db.ownership import LOCK_KEY_HALVES
 from db.settings import DatabaseSettings
 from sync.claim import FAILED, RUNNING, claim_run
 from sync.errors import SyncLockLost
-from sync.github import create_http_client
+from sync.github.transport import create_http_client
 from sync.runner import SyncRunner
 from sync.settings import SyncSettings
 from tests.fakes.github import FakeGitHub
