@@ -12,8 +12,8 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, String, and_, case, c
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Contributor, Language, Repository
-from graph.pagination import Page, PageArgs, collect, paginate
-from graph.queries import STATEMENT_CACHE, TOPIC_NAME, visible_repository
+from graph.read.pagination import Page, PageArgs, collect, paginate
+from graph.read.queries import STATEMENT_CACHE, TOPIC_NAME, visible_repository
 from graph.read.search_syntax import Condition, Field, Forks, Kind, Range, RepositoryQuery, SortField, Word
 
 TOPIC_CHARACTERS = re.compile(r"[a-z0-9-]+")

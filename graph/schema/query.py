@@ -41,6 +41,7 @@ from graph.schema.types.repository import (
     connection,
     owner_of,
 )
+from graph.schema.types.search import SearchResultItemConnection, search
 
 MAX_NODE_IDS = 100  # as GitHub's nodes(ids:)
 
@@ -203,6 +204,11 @@ class Query:
                 found, lambda item, cursor: ContributorEdge(cursor=cursor, node=Contributor.of(item[0], int(item[1])))
             )
         )
+
+    search: SearchResultItemConnection = strawberry.field(
+        resolver=search,
+        description="Repositories matching GitHub's search syntax (type: REPOSITORY), answered from the cache.",
+    )
 
     @strawberry.field(description="The state of the cache and its sync.")
     async def sync_status(self, info: Info[Context, None]) -> SyncStatus:
