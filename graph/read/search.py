@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, String, and_, case, cast, false, func, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, String, and_, case, cast, false, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Contributor, Language, Repository
@@ -95,7 +95,8 @@ def conditions(query: RepositoryQuery) -> list[ColumnElement[bool]]:
     for condition in query.conditions:
         clause = _condition(condition)
         if condition.negated:
-            found.append(~clause)
+            # NOT of an unknown (language:x on a repository without one) must hold, not be unknown.
+            found.append(not_(func.coalesce(clause, false())))
         elif condition.kind in (Kind.OWNER, Kind.REPO, Kind.LANGUAGE):
             alternatives.setdefault(condition.kind, []).append(clause)  # user:a user:b finds both
         else:
