@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from db import models
 from graph.errors import ErrorCode, client_error
-from graph.prefetch import prefetch_repositories
+from graph.read.keys import prefetch_repositories
 from graph.read.pagination import PageArgs, encode_cursor
 from graph.read.search import search_repositories
 from graph.read.search_syntax import Field, RepositoryQuery, SearchSyntaxError, parse
