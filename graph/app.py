@@ -19,6 +19,7 @@ from graph.errors import masked_errors_extension
 from graph.http.cache import PersistedQueries, ResponseCache
 from graph.http.hits import CacheHits
 from graph.http.middleware import BodySizeLimit, HeadAsGet, HeaderLimit, add_cors
+from graph.http.possible_types import add_possible_types
 from graph.http.router import GraphQLRouter
 from graph.schema.auth import admin_access
 from graph.schema.context import Context, Services
@@ -127,6 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         prefix="/graphql",
     )
+    if settings.api.introspection:  # the map names the schema's types, as introspection would
+        add_possible_types(app, schema)
     if response_cache is not None:
         # Added first, so innermost: behind the body size limit and CORS, like the router it stands in for.
         app.add_middleware(

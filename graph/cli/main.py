@@ -24,6 +24,7 @@ from graph.cli.listen import CannotListen, check_listen
 from graph.cli.logs import configure_logging
 from graph.environment import describe_invalid, unknown_settings
 from graph.http.connections import limited_protocol
+from graph.http.possible_types import possible_types_json
 from graph.schema.query import create_schema as create_graphql_schema
 from graph.schema.showcase import ShowcaseError, export_showcase, import_showcase
 from graph.settings import ApiSettings
@@ -109,6 +110,11 @@ def tune_gc() -> None:
 
 def schema(_: argparse.Namespace) -> int:
     sys.stdout.write(create_graphql_schema().as_str() + "\n")
+    return 0
+
+
+def possible_types(_: argparse.Namespace) -> int:
+    sys.stdout.write(possible_types_json(create_graphql_schema()))
     return 0
 
 
@@ -230,6 +236,9 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.set_defaults(run=serve)
 
     commands.add_parser("schema", help="print the GraphQL schema (SDL)").set_defaults(run=schema)
+    commands.add_parser(
+        "possible-types", help="print Apollo Client's possibleTypes (interface or union: its object types) as JSON"
+    ).set_defaults(run=possible_types)
     commands.add_parser("sync", help="refresh the cache from GitHub once").set_defaults(run=sync)
 
     showcase_cmd = commands.add_parser("showcase", help="export or import curated showcase data")
