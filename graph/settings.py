@@ -1,7 +1,8 @@
+import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from sync.settings import TOKEN_RULE, is_github_login, is_host, is_token
@@ -22,6 +23,9 @@ class ApiSettings(BaseSettings):
     graphiql: bool = True
     introspection: bool = True
     cors_origins: Annotated[list[str], NoDecode] = []
+    # Checked after cors_origins (fields validate in this order): credentials are refused with `*`.
+    cors_allow_credentials: bool = False
+    cors_allow_headers: Annotated[list[str], NoDecode] = []  # request headers allowed beyond the defaults
     max_depth: int = Field(default=15, ge=1)
     max_tokens: int = Field(default=5_000, ge=1)
     max_aliases: int = Field(default=30, ge=1)
@@ -72,6 +76,33 @@ class ApiSettings(BaseSettings):
     def _origins(cls, value: list[str]) -> list[str]:
         return [cors_origin(entry) for entry in value]
 
+    @field_validator("cors_allow_credentials")
+    @classmethod
+    def _credentials(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and "*" in info.data.get("cors_origins", []):
+            raise ValueError(
+                "credentials cannot be allowed for any origin ('*' in REPOFOLIO_CORS_ORIGINS): list the origins"
+            )
+        return value
+
+    @field_validator("cors_allow_headers", mode="before")
+    @classmethod
+    def _split_headers(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
+
+    @field_validator("cors_allow_headers")
+    @classmethod
+    def _headers(cls, value: list[str]) -> list[str]:
+        names: list[str] = []
+        for name in value:
+            if not HEADER_NAME.fullmatch(name) or name == "*":
+                raise ValueError(f"{name[:40]!r} is not a header name like X-Request-Id (comma-separated, no '*')")
+            if name.lower() not in names:
+                names.append(name.lower())
+        return names
+
     @field_validator("host")
     @classmethod
     def _host(cls, value: str) -> str:
@@ -100,6 +131,10 @@ class ApiSettings(BaseSettings):
             if value is not None and not is_github_login(value):
                 raise ValueError(f"{value!r} is not a GitHub login")
         return value
+
+
+# An HTTP field name (RFC 9110's token).
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def cors_origin(entry: str) -> str:

@@ -196,17 +196,18 @@ class AllowlistCORS(CORSMiddleware):
 def add_cors(app: FastAPI, settings: ApiSettings) -> None:
     """Let the browsers of the listed origins call the API; with an empty list, add nothing.
 
-    Credentials (cookies) are never allowed: the API has no cookie session, and the admin token travels
-    in the Authorization header, which a preflight allows explicitly. So `*` is safe to list.
+    Credentials (cookies) are allowed only when configured, and never with `*` (ApiSettings refuses it): the
+    API has no cookie session of its own, and the admin token travels in the Authorization header, which a
+    preflight allows explicitly. A site sending its own cookies (`credentials: "include"`) needs them on.
     """
     if not settings.cors_origins:
         return
     app.add_middleware(
         AllowlistCORS,
         allow_origins=settings.cors_origins,  # normalised and checked by ApiSettings
-        allow_credentials=False,
+        allow_credentials=settings.cors_allow_credentials,
         allow_methods=CORS_METHODS,
-        allow_headers=CORS_HEADERS,
+        allow_headers=[*CORS_HEADERS, *settings.cors_allow_headers],
         expose_headers=CORS_EXPOSE_HEADERS,
         max_age=CORS_MAX_AGE,
     )

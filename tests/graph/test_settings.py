@@ -33,6 +33,7 @@ def start(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
         ("REPOFOLIO_MAX_DEPTH", "0", "Input should be greater than or equal to 1"),
         ("REPOFOLIO_MAX_BODY_BYTES", "10", "Input should be greater than or equal to 1000"),
         ("REPOFOLIO_CORS_ORIGINS", "https://ok.example, https://a.example/path", "'https://a.example/path' is not"),
+        ("REPOFOLIO_CORS_ALLOW_CREDENTIALS", "cookies", "Input should be a valid boolean, unable to interpret input"),
         ("REPOFOLIO_DATABASE_URL", "nonsense", "not an SQLAlchemy URL like sqlite+aiosqlite:///./repofolio.db"),
         ("REPOFOLIO_DATABASE_URL", "nope://user:s3cret@db/x", "unknown database kind 'nope'"),
         # SQLAlchemy's default PostgreSQL driver, named in the line: psycopg2 before 2.1, psycopg from 2.1.
