@@ -16,6 +16,8 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 
+from graph.errors import ErrorCode
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -24,7 +26,6 @@ V = TypeVar("V")
 # word itself, while a comment or an argument mentioning it merely costs that document its caching.
 UNCACHEABLE_WORDS = ("mutation", "syncStatus")
 
-PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 CACHE_KEY_STATE = "response_cache_key"  # where graph/http/hits.py leaves a miss's key for the router (scope state)
 
 
@@ -144,7 +145,7 @@ class ResponseCache:
 class PersistedQueryError(Exception):
     """An automatic persisted query request that cannot run; `code` is Apollo's."""
 
-    def __init__(self, message: str, code: str, status: int) -> None:
+    def __init__(self, message: str, code: ErrorCode, status: int) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -167,19 +168,21 @@ class PersistedQueries:
     def resolve(self, query: str | None, extension: object) -> str:
         """The document to run for a request carrying `extensions.persistedQuery`."""
         if not isinstance(extension, dict) or extension.get("version") != 1:
-            raise PersistedQueryError("Unsupported persisted query version.", "PERSISTED_QUERY_NOT_SUPPORTED", 400)
+            raise PersistedQueryError(
+                "Unsupported persisted query version.", ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED, 400
+            )
         digest = extension.get("sha256Hash")
         if not isinstance(digest, str):
-            raise PersistedQueryError("The persisted query has no sha256Hash.", "BAD_REQUEST", 400)
+            raise PersistedQueryError("The persisted query has no sha256Hash.", ErrorCode.BAD_REQUEST, 400)
         digest = digest.lower()
         if query is None:
             found = self._documents.get(digest)
             if found is None:
                 # Apollo's exact message and code: Apollo Client retries with the document on seeing them.
-                raise PersistedQueryError("PersistedQueryNotFound", PERSISTED_QUERY_NOT_FOUND, 200)
+                raise PersistedQueryError("PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND, 200)
             return found
         if hashlib.sha256(query.encode()).hexdigest() != digest:
-            raise PersistedQueryError("The provided sha256Hash does not match the query.", "BAD_REQUEST", 400)
+            raise PersistedQueryError("The provided sha256Hash does not match the query.", ErrorCode.BAD_REQUEST, 400)
         self._documents.put(digest, query)
         return query
 

@@ -323,7 +323,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
             check_variables_depth(each.variables, self.max_variables_depth)  # before anything recurses into them
         if isinstance(data, GraphQLRequestData) and data.extensions and "persistedQuery" in data.extensions:
             if self.persisted_queries is None:
-                raise PersistedQueryError("PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED", 200)
+                raise PersistedQueryError("PersistedQueryNotSupported", ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED, 200)
             data.query = self.persisted_queries.resolve(data.query, data.extensions["persistedQuery"])
         return data
 

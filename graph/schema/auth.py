@@ -5,6 +5,7 @@ import hmac
 
 from graphql import GraphQLError
 
+from graph.errors import ErrorCode
 from graph.settings import ApiSettings
 
 
@@ -40,14 +41,14 @@ class AccessRefused(GraphQLError):
 
 _REFUSALS = {
     AdminAccess.DISABLED: (
-        "FORBIDDEN",
+        ErrorCode.FORBIDDEN,
         "Mutations are disabled on this server: no admin token is configured (REPOFOLIO_ADMIN_TOKEN).",
     ),
     AdminAccess.ANONYMOUS: (
-        "UNAUTHENTICATED",
+        ErrorCode.UNAUTHENTICATED,
         "This mutation needs the admin token, sent as `Authorization: Bearer <token>`.",
     ),
-    AdminAccess.INVALID: ("FORBIDDEN", "The credentials sent are not the admin token."),
+    AdminAccess.INVALID: (ErrorCode.FORBIDDEN, "The credentials sent are not the admin token."),
 }
 
 

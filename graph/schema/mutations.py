@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from db.bookkeeping import SyncRun as SyncRunRow
 from db.models import showcase_key
+from graph.errors import ErrorCode
 from graph.schema.auth import require_admin
 from graph.schema.context import Context
 from graph.schema.scalars import URI
@@ -57,7 +58,7 @@ class Mutation:
         require_admin(info.context.access)
         runner = info.context.services.runner
         if runner is None:
-            raise GraphQLError("Syncing is off in this process.", extensions={"code": "SYNC_DISABLED"})
+            raise GraphQLError("Syncing is off in this process.", extensions={"code": ErrorCode.SYNC_DISABLED})
         run_id, started = await runner.request("MUTATION")
         async with info.context.services.sessionmaker() as session:
             row = await session.scalar(select(SyncRunRow).where(SyncRunRow.id == run_id))
@@ -74,7 +75,7 @@ class Mutation:
             try:
                 await update_showcase(session, input.owner, input.name, changes)
             except ShowcaseError as error:
-                raise GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"}) from error
+                raise GraphQLError(str(error), extensions={"code": ErrorCode.BAD_USER_INPUT}) from error
         row = await info.context.loaders.repository_by_name.load(showcase_key(f"{input.owner}/{input.name}"))
         return UpdateShowcasePayload(
             client_mutation_id=input.client_mutation_id, repository=Repository.of(row) if row is not None else None
