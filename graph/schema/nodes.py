@@ -21,8 +21,13 @@ from graph.read.queries import TOPIC_NAME, visible_repository
 from graph.schema.context import Context
 from graph.schema.ids import parse_own_id
 from graph.schema.status import SyncRun
-from graph.schema.types.repository import Contributor, Language, License, Node, owner_of, repository_topic, topic_named
+from graph.schema.types.contributor import Contributor
+from graph.schema.types.language import Language
+from graph.schema.types.node import Node
+from graph.schema.types.owner import owner_of
+from graph.schema.types.repository import License
 from graph.schema.types.repository import Repository as RepositoryNode
+from graph.schema.types.topic import repository_topic, topic_named
 
 LICENSE_FIELDS = ("node_id", "key", "name", "spdx_id", "url")
 

@@ -19,28 +19,13 @@ from graph.schema.mutations import Mutation
 from graph.schema.nodes import resolve_node
 from graph.schema.scalars import schema_config
 from graph.schema.status import SyncStatus, sync_status
-from graph.schema.types.repository import (
-    Contributor,
-    ContributorConnection,
-    ContributorEdge,
-    ContributorOrder,
-    Language,
-    LanguageOrder,
-    LanguageStatConnection,
-    LanguageStatEdge,
-    Node,
-    Organization,
-    Repository,
-    RepositoryConnection,
-    RepositoryOrder,
-    RepositoryOwner,
-    User,
-    _descending,
-    _order,
-    _repository_connection,
-    connection,
-    owner_of,
-)
+from graph.schema.types.connection import connection
+from graph.schema.types.contributor import Contributor, ContributorConnection, ContributorEdge
+from graph.schema.types.inputs import ContributorOrder, LanguageOrder, RepositoryOrder, descending, order_of
+from graph.schema.types.language import Language, LanguageStatConnection, LanguageStatEdge
+from graph.schema.types.node import Node
+from graph.schema.types.owner import Organization, RepositoryOwner, User, owner_of
+from graph.schema.types.repository import Repository, RepositoryConnection, repository_connection
 from graph.schema.types.search import SearchResultItemConnection, search
 
 MAX_NODE_IDS = 100  # as GitHub's nodes(ids:)
@@ -149,7 +134,7 @@ class Query:
             topic=topic,
             featured=featured,
         )
-        return await _repository_connection(info, None, where, order_by, page)
+        return await repository_connection(info, None, where, order_by, page)
 
     @strawberry.field(description="Languages across cached repositories (forks excluded unless includeForks).")
     async def languages(
@@ -163,7 +148,7 @@ class Query:
         page = PageArgs.parse("languages", first, None, after, None)
         async with info.context.reads() as session:
             found = await queries.language_stats_page(
-                session, bool(include_forks), info.context.include_hidden, _descending(order_by), page
+                session, bool(include_forks), info.context.include_hidden, descending(order_by), page
             )
         return LanguageStatConnection(
             **connection(
@@ -197,7 +182,7 @@ class Query:
         page = PageArgs.parse("contributors", first, last, after, before)
         async with info.context.reads() as session:
             found: Page[Any] = await queries.all_contributors_page(
-                session, info.context.include_hidden, _order(order_by, queries.DEFAULT_CONTRIBUTOR_ORDER), page
+                session, info.context.include_hidden, order_of(order_by, queries.DEFAULT_CONTRIBUTOR_ORDER), page
             )
         return ContributorConnection(
             **connection(

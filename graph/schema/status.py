@@ -16,7 +16,7 @@ from graph.read.queries import visible_repository
 from graph.schema.context import Context
 from graph.schema.ids import own_id
 from graph.schema.scalars import DateTime
-from graph.schema.types.repository import Node
+from graph.schema.types.node import Node
 from sync.schedule import next_run_at
 
 

@@ -15,7 +15,9 @@ from graph.read.pagination import PageArgs, encode_cursor
 from graph.read.search import search_repositories
 from graph.read.search_syntax import Field, RepositoryQuery, SearchSyntaxError, parse
 from graph.schema.context import Context
-from graph.schema.types.repository import Organization, PageInfo, Repository, User
+from graph.schema.types.connection import PageInfo
+from graph.schema.types.owner import Organization, User
+from graph.schema.types.repository import Repository
 
 
 @strawberry.enum(description="Represents the individual results of a search.")

@@ -1,0 +1,166 @@
+"""Repository owners: the RepositoryOwner interface, User and Organization."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from db import models
+from db.models import showcase_key
+from graph.read import queries
+from graph.read.keys import prefetch_repositories
+from graph.read.pagination import Page, PageArgs
+from graph.schema.context import Context
+from graph.schema.ids import own_id
+from graph.schema.scalars import URI, DateTime
+from graph.schema.types.enums import (
+    PinnableItemType,
+    RepositoryAffiliation,
+    RepositoryPrivacy,
+    RepositoryVisibility,
+)
+from graph.schema.types.inputs import RepositoryOrder
+from graph.schema.types.node import Node, UniformResourceLocatable, with_avatar_size
+
+if TYPE_CHECKING:
+    from graph.schema.types.repository import PinnableItemConnection, Repository, RepositoryConnection
+
+# graph.schema.types.repository imports this module; the types it defines are named lazily here.
+REPOSITORY = strawberry.lazy("graph.schema.types.repository")
+
+
+OWNER_AFFILIATIONS_DEFAULT: list[RepositoryAffiliation | None] = [
+    RepositoryAffiliation.OWNER,
+    RepositoryAffiliation.COLLABORATOR,
+]
+
+
+@strawberry.interface(description="An account that owns repositories: a user or an organization.")
+class RepositoryOwner:
+    id: strawberry.ID = strawberry.field(description="GitHub's global node id for this account.")
+    login: str = strawberry.field(description="The account's username.")
+    resource_path: URI = strawberry.field(description="The path of this account on GitHub.")
+    url: URI = strawberry.field(description="The URL of this account on GitHub.")
+    _row: strawberry.Private[models.Contributor]
+
+    @strawberry.field(description="The account's avatar, optionally resized to `size` pixels.")
+    def avatar_url(self, size: int | None = None) -> URI:
+        return with_avatar_size(self._row.avatar_url, size)
+
+    @strawberry.field(description="Public repositories this account owns, from the cache.")
+    async def repositories(
+        self,
+        info: Info[Context, None],
+        affiliations: list[RepositoryAffiliation | None] | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        first: int | None = None,
+        has_issues_enabled: bool | None = None,
+        is_archived: bool | None = None,
+        is_fork: bool | None = None,
+        is_locked: bool | None = None,
+        last: int | None = None,
+        order_by: RepositoryOrder | None = None,
+        owner_affiliations: list[RepositoryAffiliation | None] | None = OWNER_AFFILIATIONS_DEFAULT,  # noqa: B006
+        privacy: RepositoryPrivacy | None = None,
+        visibility: RepositoryVisibility | None = None,
+    ) -> Annotated[RepositoryConnection, REPOSITORY]:
+        from graph.schema.types.repository import repository_connection
+
+        page = PageArgs.parse("repositories", first, last, after, before)
+        where = queries.RepositoryFilter(
+            include_hidden=info.context.include_hidden,
+            # The cache holds no private, internal or locked repositories.
+            nothing=privacy is RepositoryPrivacy.PRIVATE
+            or visibility in (RepositoryVisibility.PRIVATE, RepositoryVisibility.INTERNAL)
+            or is_locked is True,
+            is_fork=is_fork,
+            is_archived=is_archived,
+            has_issues=has_issues_enabled,
+        )
+        return await repository_connection(info, self._row.id, where, order_by, page)
+
+    @strawberry.field(description="One of this account's repositories by name, or null.")
+    async def repository(
+        self, info: Info[Context, None], name: str, follow_renames: bool | None = True
+    ) -> Annotated[Repository, REPOSITORY] | None:
+        from graph.schema.types.repository import Repository
+
+        row = await info.context.loaders.repository_by_name.load(showcase_key(f"{self._row.login}/{name}"))
+        return Repository.of(row) if row is not None else None
+
+    @strawberry.field(description="The repositories this account features, in the curated order.")
+    async def pinned_items(
+        self,
+        info: Info[Context, None],
+        after: str | None = None,
+        before: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        types: list[PinnableItemType] | None = None,
+    ) -> Annotated[PinnableItemConnection, REPOSITORY]:
+        from graph.schema.types.repository import PinnableItemConnection
+
+        page = PageArgs.parse("pinnedItems", first, last, after, before)
+        if types is not None and PinnableItemType.REPOSITORY not in types:
+            return PinnableItemConnection.of(Page.empty())
+        found = await info.context.loaders.pinned_by_owner_id.load((self._row.id, page))
+        await prefetch_repositories(info, [row for row, _ in found.items])
+        return PinnableItemConnection.of(found)
+
+
+def _profile_fields(row: models.Contributor) -> dict[str, Any]:
+    created = row.created_at or datetime.fromtimestamp(0).astimezone()
+    return {
+        "id": strawberry.ID(row.node_id or own_id("Contributor", row.id)),
+        "login": row.login,
+        "resource_path": f"/{row.login}",
+        "url": row.html_url,
+        "name": row.name,
+        "location": row.location,
+        "twitter_username": row.twitter_username,
+        "website_url": row.blog or None,
+        "created_at": created,
+        "updated_at": row.updated_at or created,
+        "_row": row,
+    }
+
+
+@strawberry.type(description="A GitHub user who owns repositories in the cache.")
+class User(Node, RepositoryOwner, UniformResourceLocatable):
+    bio: str | None = strawberry.field(description="The user's public profile bio.")
+    company: str | None = strawberry.field(description="The user's public company.")
+    created_at: DateTime = strawberry.field(description="When the account was created.")
+    email: str = strawberry.field(description="The public email, or an empty string when none is shown.")
+    location: str | None = strawberry.field(description="The user's public location.")
+    name: str | None = strawberry.field(description="The user's public display name.")
+    twitter_username: str | None = strawberry.field(description="The user's Twitter username.")
+    updated_at: DateTime = strawberry.field(description="When the profile last changed.")
+    website_url: URI | None = strawberry.field(description="The user's website.")
+
+    @classmethod
+    def of(cls, row: models.Contributor) -> User:
+        return cls(bio=row.bio, company=row.company, email=row.email or "", **_profile_fields(row))
+
+
+@strawberry.type(description="A GitHub organization that owns repositories in the cache.")
+class Organization(Node, RepositoryOwner, UniformResourceLocatable):
+    created_at: DateTime = strawberry.field(description="When the organization was created.")
+    description: str | None = strawberry.field(description="The organization's public description.")
+    email: str | None = strawberry.field(description="The organization's public email.")
+    location: str | None = strawberry.field(description="The organization's public location.")
+    name: str | None = strawberry.field(description="The organization's display name.")
+    twitter_username: str | None = strawberry.field(description="The organization's Twitter username.")
+    updated_at: DateTime = strawberry.field(description="When the profile last changed.")
+    website_url: URI | None = strawberry.field(description="The organization's website.")
+
+    @classmethod
+    def of(cls, row: models.Contributor) -> Organization:
+        return cls(description=row.description, email=row.email or None, **_profile_fields(row))
+
+
+def owner_of(row: models.Contributor) -> User | Organization:
+    return Organization.of(row) if row.type == "Organization" else User.of(row)
