@@ -9,17 +9,14 @@ or an admin's view (the router decides who is admin; see graph/http/router.py).
 """
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import orjson
 
 from graph.errors import ErrorCode
-
-K = TypeVar("K")
-V = TypeVar("V")
+from graph.lru import LRU
 
 # A document whose text holds either word is never cached. The check is on the text, so it is conservative:
 # selecting `syncStatus` (an answer that changes with time, not with data) or running a mutation needs the
@@ -27,32 +24,6 @@ V = TypeVar("V")
 UNCACHEABLE_WORDS = ("mutation", "syncStatus")
 
 CACHE_KEY_STATE = "response_cache_key"  # where graph/http/hits.py leaves a miss's key for the router (scope state)
-
-
-class LRU(Generic[K, V]):
-    """A dict bounded to `size` entries that forgets the least recently used first."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def get(self, key: K) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        self._items.clear()
 
 
 def may_cache_document(query: str) -> bool:
@@ -188,7 +159,6 @@ class PersistedQueries:
 
 
 __all__ = [
-    "LRU",
     "Answer",
     "CACHE_KEY_STATE",
     "CacheKey",

@@ -36,7 +36,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from graph.errors import ErrorCode, client_error
-from graph.http.cache import LRU
+from graph.lru import LRU
 from graph.read.pagination import page_size_error
 from graph.settings import ApiSettings
 
