@@ -9,13 +9,11 @@ hands the router the key it computed, so the data version is read once per reque
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-from urllib.parse import parse_qsl
-
-import orjson
 
 from graph.http.cache import CACHE_KEY_STATE, PersistedQueries, ResponseCache, may_cache_document, nesting_exceeds
 from graph.http.middleware import read_body, replay
 from graph.http.negotiation import JSON, etag_matches, negotiate
+from graph.http.request import plain_request
 from graph.http.router import VARY
 from graph.schema.auth import AdminAccess, admin_access
 
@@ -23,29 +21,6 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-
-
-def _request_fields(method: str, scope: Scope, body: bytes) -> dict[str, Any] | None:
-    """query, variables, operationName and extensions, or None when the request is not a plain one."""
-    try:
-        if method == "GET":
-            params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-            data: Any = {
-                "query": params.get("query"),
-                "operationName": params.get("operationName"),
-                "variables": orjson.loads(params["variables"]) if params.get("variables") else None,
-                "extensions": orjson.loads(params["extensions"]) if params.get("extensions") else None,
-            }
-        else:
-            data = orjson.loads(body)
-    except (orjson.JSONDecodeError, UnicodeDecodeError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    kinds = {"query": str, "operationName": str, "variables": dict, "extensions": dict}
-    if any(not isinstance(data.get(name), kind | None) for name, kind in kinds.items()):
-        return None
-    return data
 
 
 class CacheHits:
@@ -95,7 +70,7 @@ class CacheHits:
             return False
         if method == "POST" and (_header(headers, b"content-type") or "").split(";")[0].strip().lower() != JSON:
             return False
-        data = _request_fields(method, scope, body)
+        data = plain_request(method, scope.get("query_string", b""), body)
         if data is None or nesting_exceeds(data.get("variables"), self.max_variables_depth):
             return False  # the router answers (too deep: a 400 naming the limit)
         query = data.get("query")

@@ -20,18 +20,14 @@ What the subclass changes (the rest is Strawberry's):
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any, cast
 
 import orjson
 import strawberry.fastapi
 from cross_web import HTTPException
-from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -43,12 +39,8 @@ from strawberry.types.unset import UNSET
 
 from db.data_version import read_data_version
 from graph.errors import (
-    INTERNAL_ERROR_CODE,
-    INTERNAL_ERROR_MESSAGE,
     ErrorCode,
     format_error,
-    internal_error_extensions,
-    log_unexpected,
 )
 from graph.http.cache import (
     CACHE_KEY_STATE,
@@ -61,7 +53,9 @@ from graph.http.cache import (
     check_variables_depth,
     may_cache_document,
 )
+from graph.http.error_responses import JSONErrorsRoute, error_response, is_request_error, result_status
 from graph.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, etag_matches, negotiate
+from graph.http.request import field_error
 from graph.schema.auth import AdminAccess
 from graph.schema.context import Context
 
@@ -93,39 +87,6 @@ _exchange: ContextVar[_Exchange] = ContextVar("graphql_exchange")
 def time_limit(seconds: float | None) -> asyncio.Timeout:
     """The deadline of one execution (None: none). A function of its own, so a test can expire it at will."""
     return asyncio.timeout(seconds)
-
-
-def _is_request_error(result: ExecutionResult) -> bool:
-    """Whether execution never started: errors, no data, and no error located at a field."""
-    errors = result.errors or []
-    return result.data is None and bool(errors) and all(error.path is None for error in errors)
-
-
-def _error_code(status: int) -> str:
-    return HTTPStatus(status).phrase.upper().replace(" ", "_").replace("-", "_")
-
-
-class JSONErrorsRoute(APIRoute):
-    """A route whose unexpected exceptions outside GraphQL execution (the context getter, say) are
-    answered with a masked JSON error instead of Starlette's plain-text 500."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def handle(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except (StarletteHTTPException, RequestValidationError):
-                raise  # FastAPI's own handlers answer these
-            except Exception as exc:
-                error_id = log_unexpected(exc, f"{request.method} {request.url.path}")
-                body = {
-                    "errors": [{"message": INTERNAL_ERROR_MESSAGE, "extensions": internal_error_extensions(error_id)}]
-                }
-                media_type = negotiate(request.headers.get("accept")) or JSON
-                return Response(orjson.dumps(body), status_code=500, media_type=f"{media_type}; charset=utf-8")
-
-        return handle
 
 
 class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
@@ -183,13 +144,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         code: str | None = None,
     ) -> Response:
         """A JSON error body for a request that never reached execution."""
-        body = {"errors": [{"message": message, "extensions": {"code": code or _error_code(status)}}]}
-        return Response(
-            self.encode_json(body),
-            status_code=status,
-            media_type=f"{media_type}; charset=utf-8",
-            headers=dict(headers or {}),
-        )
+        return error_response(status, message, media_type, headers, code)
 
     def _response_for_http_exception(self, request: Request, exc: HTTPException, media_type: str) -> Response:
         cause = exc.__cause__
@@ -344,15 +299,13 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         if not isinstance(data, dict):
             raise HTTPException(400, "The request body must be a JSON object.")
         if not isinstance(data.get("operationName"), str | None):
-            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null, if provided.")
+            raise HTTPException(400, field_error({"operationName": data["operationName"]}) or "")
         if self._get_stream_transport_from_headers(request.headers) is not None:
             return await super().parse_http_body(request)
         # Strawberry's own checks, on the body parsed once (Strawberry would read and parse it again).
-        for name, kind, article in (("query", str, "a string"), ("variables", dict, "an object")):
-            if not isinstance(data.get(name), kind | None):
-                raise HTTPException(400, f"The GraphQL operation's `{name}` must be {article} or null, if provided.")
-        if not isinstance(data.get("extensions"), dict | None):
-            raise HTTPException(400, "The GraphQL operation's `extensions` must be an object or null, if provided.")
+        error = field_error(data)
+        if error is not None:
+            raise HTTPException(400, error)
         return GraphQLRequestData(
             query=data.get("query"),
             variables=data.get("variables"),
@@ -371,7 +324,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         response: GraphQLHTTPResponse = {}
-        if not _is_request_error(result):
+        if not is_request_error(result):
             response["data"] = result.data
         if result.errors:
             response["errors"] = [format_error(error) for error in result.errors]
@@ -387,7 +340,7 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         exchange = _exchange.get()
         media_type = exchange.media_type
         body = self.encode_json(response_data)
-        status = sub_response.status_code or self._status(response_data, media_type)
+        status = sub_response.status_code or result_status(response_data, media_type)
         if (
             exchange.cache_key is not None
             and self.response_cache is not None
@@ -401,17 +354,6 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
             response.headers["Cache-Control"] = NO_STORE
         response.headers.raw.extend(sub_response.headers.raw)
         return response
-
-    @staticmethod
-    def _status(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], media_type: str) -> int:
-        if media_type != GRAPHQL_RESPONSE_JSON or isinstance(response_data, list) or "data" in response_data:
-            return 200
-        errors = response_data.get("errors") or []
-        internal = any(
-            isinstance(error, dict) and (error.get("extensions") or {}).get("code") == INTERNAL_ERROR_CODE
-            for error in errors
-        )
-        return 500 if internal else 400
 
 
 __all__ = [
