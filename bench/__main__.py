@@ -1,3 +1,5 @@
+"""`python -m bench`: the benchmark (bench/run.py)."""
+
 import sys
 
 from bench.run import main

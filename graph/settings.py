@@ -1,3 +1,5 @@
+"""The API's settings (REPOFOLIO_*): listening, limits, caching, admin token and CORS."""
+
 import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit

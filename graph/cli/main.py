@@ -100,8 +100,8 @@ def tune_gc() -> None:
 
     A GraphQL answer allocates tens of thousands of short-lived objects, so collections run often, and each
     older-generation one walked every object the process holds (schema, SQLAlchemy, modules). Freezing what
-    exists at start-up takes it out of those walks, and larger thresholds make them rarer: ~20% less CPU
-    per uncached portfolio answer.
+    exists at start-up takes it out of those walks, and larger thresholds make them rarer: less CPU per
+    uncached answer (the CHANGELOG has the figure).
     """
     gc.collect()
     gc.freeze()

@@ -1,3 +1,5 @@
+"""The schema's custom scalars (DateTime, URI) and the Strawberry config that maps them."""
+
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NewType, TypeAlias
 
