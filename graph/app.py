@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import make_url
+from starlette.middleware import Middleware
 
 from db.data_version import DataVersionReader
 from db.engine import create_engine, create_read_engine, create_schema, create_sessionmaker
@@ -18,7 +19,7 @@ from graph.engine import install as install_planned_execution
 from graph.errors import masked_errors_extension
 from graph.http.cache import PersistedQueries, ResponseCache
 from graph.http.hits import CacheHits
-from graph.http.middleware import BodySizeLimit, HeadAsGet, HeaderLimit, add_cors
+from graph.http.middleware import BodySizeLimit, HeadAsGet, HeaderLimit, cors_middleware
 from graph.http.possible_types import add_possible_types
 from graph.http.router import GraphQLRouter
 from graph.schema.auth import admin_access
@@ -102,12 +103,49 @@ def _execution_slots(settings: Settings) -> int:
     return 1 if make_url(settings.database.database_url).get_backend_name() == "sqlite" else 8
 
 
+def _middleware(
+    settings: Settings, response_cache: ResponseCache | None, persisted_queries: PersistedQueries
+) -> list[Middleware]:
+    """The middleware, outermost first."""
+    api = settings.api
+    cache_hits: list[Middleware] = []
+    if response_cache is not None:
+        cache_hits.append(
+            Middleware(
+                CacheHits,
+                path="/graphql",
+                cache=response_cache,
+                persisted_queries=persisted_queries,
+                cache_control=f"public, max-age={api.cache_max_age}",
+                max_variables_depth=api.max_variables_depth,
+            )
+        )
+    return [
+        # CORS labels every answer, refusals included: without its headers a browser reports "Failed to
+        # fetch" instead of the error.
+        *cors_middleware(api),
+        Middleware(HeadAsGet),
+        # Too many headers, or an oversized or slow body, are refused before anything else reads them.
+        Middleware(HeaderLimit, max_headers=api.max_headers, max_bytes=api.max_header_bytes),
+        Middleware(BodySizeLimit, max_bytes=api.max_body_bytes, timeout=api.request_body_timeout),
+        # Innermost: behind the limits and CORS, like the router it answers for.
+        *cache_hits,
+    ]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.load()
-    app = FastAPI(title="repofolio", lifespan=_lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.settings = settings
     response_cache = ResponseCache(settings.api.response_cache_entries) if settings.api.response_cache else None
     persisted_queries = PersistedQueries(settings.api.response_cache_entries)
+    app = FastAPI(
+        title="repofolio",
+        lifespan=_lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        middleware=_middleware(settings, response_cache, persisted_queries),
+    )
+    app.state.settings = settings
     schema = create_graphql_schema(
         extensions=[masked_errors_extension(), *query_limit_extensions(settings.api)],
     )
@@ -130,24 +168,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     if settings.api.introspection:  # the map names the schema's types, as introspection would
         add_possible_types(app, schema)
-    if response_cache is not None:
-        # Added first, so innermost: behind the body size limit and CORS, like the router it stands in for.
-        app.add_middleware(
-            CacheHits,
-            path="/graphql",
-            cache=response_cache,
-            persisted_queries=persisted_queries,
-            cache_control=f"public, max-age={settings.api.cache_max_age}",
-            max_variables_depth=settings.api.max_variables_depth,
-        )
-
-    # Too many headers, or an oversized or slow body, are refused before anything else reads them...
-    app.add_middleware(BodySizeLimit, max_bytes=settings.api.max_body_bytes, timeout=settings.api.request_body_timeout)
-    app.add_middleware(HeaderLimit, max_headers=settings.api.max_headers, max_bytes=settings.api.max_header_bytes)
-    app.add_middleware(HeadAsGet)
-    # ...and CORS, added last, so outermost, labels every answer, refusals included: without its headers a
-    # browser reports "Failed to fetch" instead of the error.
-    add_cors(app, settings.api)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -6,6 +6,7 @@ import json
 
 from fastapi import FastAPI
 from starlette.datastructures import Headers
+from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -193,21 +194,29 @@ class AllowlistCORS(CORSMiddleware):
         await self.app(scope, receive, send_varying)
 
 
-def add_cors(app: FastAPI, settings: ApiSettings) -> None:
-    """Let the browsers of the listed origins call the API; with an empty list, add nothing.
+def cors_middleware(settings: ApiSettings) -> list[Middleware]:
+    """Let the browsers of the listed origins call the API; with an empty list, no middleware.
 
     Credentials (cookies) are allowed only when configured, and never with `*` (ApiSettings refuses it): the
     API has no cookie session of its own, and the admin token travels in the Authorization header, which a
     preflight allows explicitly. A site sending its own cookies (`credentials: "include"`) needs them on.
     """
     if not settings.cors_origins:
-        return
-    app.add_middleware(
-        AllowlistCORS,
-        allow_origins=settings.cors_origins,  # normalised and checked by ApiSettings
-        allow_credentials=settings.cors_allow_credentials,
-        allow_methods=CORS_METHODS,
-        allow_headers=[*CORS_HEADERS, *settings.cors_allow_headers],
-        expose_headers=CORS_EXPOSE_HEADERS,
-        max_age=CORS_MAX_AGE,
-    )
+        return []
+    return [
+        Middleware(
+            AllowlistCORS,
+            allow_origins=settings.cors_origins,  # normalised and checked by ApiSettings
+            allow_credentials=settings.cors_allow_credentials,
+            allow_methods=CORS_METHODS,
+            allow_headers=[*CORS_HEADERS, *settings.cors_allow_headers],
+            expose_headers=CORS_EXPOSE_HEADERS,
+            max_age=CORS_MAX_AGE,
+        )
+    ]
+
+
+def add_cors(app: FastAPI, settings: ApiSettings) -> None:
+    """`cors_middleware`, added to `app` (outermost so far)."""
+    for middleware in cors_middleware(settings):
+        app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
