@@ -19,6 +19,7 @@ from db.engine import DatabaseUnavailable, create_engine, open_database, read_sc
 from db.health import full_check
 from db.migrate import BASELINE, SchemaState, print_history
 from db.settings import DatabaseSettings
+from db.sqlite_file import sqlite_file_path
 from graph.app import Settings, create_app
 from graph.cli.listen import CannotListen, check_listen
 from graph.cli.logs import configure_logging
@@ -192,10 +193,8 @@ def db_check(_: argparse.Namespace) -> int:
     """The database's full integrity check, changing nothing (no migration, no file created)."""
     settings = _load_settings().database
     where = _where(settings)
-    url = make_url(settings.database_url)
-    path = url.database or ""
-    file = url.get_backend_name() == "sqlite" and path not in ("", ":memory:") and not path.startswith("file:")
-    if file and not Path(path).exists():
+    path = sqlite_file_path(make_url(settings.database_url))
+    if path is not None and not Path(path).exists():
         raise CommandError(f"cannot check the database at {where}: no such file")
 
     async def check() -> Any:

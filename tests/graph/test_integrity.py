@@ -134,3 +134,22 @@ def test_db_check_refuses_a_missing_file_without_creating_it(
         f"repofolio: cannot check the database at sqlite+aiosqlite:///{cli_database}: no such file\n",
     )
     assert not cli_database.exists()
+
+
+def test_db_check_refuses_a_missing_file_named_by_a_file_uri_without_creating_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `file:` URI (uri=true) names a file like a path does: `db check` finds it missing and leaves it so."""
+    path = tmp_path / "cli.db"
+    url = f"sqlite+aiosqlite:///file:{path}?uri=true"
+    monkeypatch.setenv("REPOFOLIO_DATABASE_URL", url)
+
+    code = main(["db", "check"])
+
+    err = capsys.readouterr().err
+    assert (code, err.startswith("repofolio: cannot check the database at "), err.endswith(": no such file\n")) == (
+        1,
+        True,
+        True,
+    )
+    assert not path.exists()
