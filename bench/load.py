@@ -8,6 +8,11 @@ One client per connection rather than one client with a pool of `concurrency` co
 pool costs more per request the more connections it holds (against a trivial server on this 2-core machine
 it managed ~240 requests/s at 32 connections, against ~1,100 for 32 single-connection clients), which
 would have measured the load generator instead of the server.
+
+Each client drops a connection idle for KEEPALIVE_EXPIRY and opens a new one, well before the server's keep-alive
+timeout (uvicorn's and repofolio's, 5 s) closes it. With httpx's default of 5 s as well, a connection left idle for
+about 5 s (the first ones answered in the warm-up wait for all the others, 32 × the service time on a loaded
+machine) was reused just as the server closed it, and the request sent on it ended in httpx.ReadError.
 """
 
 import asyncio
@@ -20,6 +25,14 @@ from typing import Any
 import httpx
 import orjson
 
+KEEPALIVE_EXPIRY = 1.0  # seconds; the server's keep-alive minus any delay in reading its last response
+
+
+def single_connection_client(timeout: float) -> httpx.AsyncClient:
+    """A client with one keep-alive connection, which it gives up on before the server would."""
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=KEEPALIVE_EXPIRY)
+    return httpx.AsyncClient(limits=limits, timeout=timeout)
+
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
@@ -31,11 +44,8 @@ async def measure(
 ) -> dict[str, Any]:
     content = orjson.dumps(body)
     headers = {"content-type": "application/json", "accept": "application/json"}
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with contextlib.AsyncExitStack() as stack:
-        clients = [
-            await stack.enter_async_context(httpx.AsyncClient(limits=limits, timeout=60)) for _ in range(concurrency)
-        ]
+        clients = [await stack.enter_async_context(single_connection_client(timeout=60)) for _ in range(concurrency)]
 
         async def one(client: httpx.AsyncClient) -> tuple[float, httpx.Response]:
             start = time.perf_counter()

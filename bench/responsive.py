@@ -18,13 +18,9 @@ from typing import Any
 import httpx
 import orjson
 
-from bench.load import percentile
+from bench.load import percentile, single_connection_client
 
 HEADERS = {"content-type": "application/json", "accept": "application/json"}
-
-
-def _client() -> httpx.AsyncClient:
-    return httpx.AsyncClient(limits=httpx.Limits(max_connections=1, max_keepalive_connections=1), timeout=120)
 
 
 async def load(url: str, body: dict[str, Any], concurrency: int) -> dict[str, Any]:
@@ -34,9 +30,8 @@ async def load(url: str, body: dict[str, Any], concurrency: int) -> dict[str, An
     answered = failures = started = 0
 
     async def worker() -> None:
-        # Never idle between requests (a keep-alive connection idle past uvicorn's 5 s is closed under it).
         nonlocal answered, failures, started
-        async with _client() as client:
+        async with single_connection_client(timeout=120) as client:
             first = True
             while not stop.is_set():
                 try:
@@ -70,7 +65,7 @@ async def probe(base: str, cached: dict[str, Any], seconds: float) -> dict[str, 
     content = orjson.dumps(cached)
     latencies: dict[str, list[float]] = {"healthz": [], "cache_hit": []}
     failures = 0
-    async with _client() as client:
+    async with single_connection_client(timeout=120) as client:
         answer = await client.post(f"{base}/graphql", content=content, headers=HEADERS)  # stored, if it was not
         if answer.status_code != 200 or "errors" in answer.json():
             raise RuntimeError(f"the cached query answered {answer.status_code}: {answer.text[:200]}")

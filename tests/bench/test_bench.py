@@ -1,12 +1,18 @@
 """The benchmark's own code, cheaply: the floor answers what repofolio answers; the report reads its rows."""
 
+import asyncio
+import contextlib
 import sqlite3
+import time
+import types
 
 import pytest
+from httpcore._async import http11
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.data import dataset
 from bench.floor import PORTFOLIO_SQL, portfolio
+from bench.load import single_connection_client
 from bench.queries import PORTFOLIO
 from bench.report import markdown, targets
 from db.settings import DatabaseSettings
@@ -14,6 +20,7 @@ from graph.demo.generator import load_rows
 from graph.engine import install
 from graph.errors import masked_errors_extension
 from graph.schema.query import create_schema
+from graph.settings import ApiSettings
 from tests.graph.conftest import make_execute
 
 
@@ -110,3 +117,35 @@ def test_the_report_shows_responsiveness_idle_and_under_load() -> None:
     idle = text.index("| 100 | idle | 1.50 | 4.00 | 2.00 | 6.25 | – |")
     loaded = text.index("| 100 | 32 uncached portfolios | 1.50 | 4.00 | 2.00 | 6.25 | 35.5 |")
     assert idle < loaded
+
+
+async def test_the_load_generator_drops_an_idle_connection_before_the_server_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A connection idle for half the server's keep-alive is not reused: the server may be closing it just as the
+    request goes out (httpx.ReadError). Idle time is faked on httpcore's clock (its module's `time`), not waited."""
+    connections = 0
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        while await reader.readuntil(b"\r\n\r\n"):  # GET heads, no bodies; readuntil raises at EOF
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+            await writer.drain()
+
+    async def quietly(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            await serve(reader, writer)
+        writer.close()
+
+    idle = 0.0
+    monkeypatch.setattr(http11, "time", types.SimpleNamespace(monotonic=lambda: time.monotonic() + idle))
+    server = await asyncio.start_server(quietly, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+    async with server, single_connection_client(timeout=10) as client:
+        assert (await client.get(url)).text == "ok"
+        assert (await client.get(url)).text == "ok"
+        assert connections == 1  # back to back, the connection is kept
+        idle += ApiSettings().keep_alive_timeout / 2
+        assert (await client.get(url)).text == "ok"
+        assert connections == 2
