@@ -15,6 +15,7 @@ from graph.schema.auth import AdminAccess
 from graph.schema.context import Context, Services
 from graph.schema.query import create_schema
 from graph.settings import ApiSettings
+from tests.graph.expected import Expected
 
 Execute = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -78,3 +79,9 @@ async def running_app(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             yield client
+
+
+@pytest.fixture
+def expected() -> Expected:
+    """The demo data set, re-derived in plain Python."""
+    return Expected(generate())
