@@ -133,19 +133,29 @@ async def test_the_load_generator_drops_an_idle_connection_before_the_server_wou
             writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
             await writer.drain()
 
+    handlers: list[asyncio.Event] = []
+
     async def quietly(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
-            await serve(reader, writer)
-        writer.close()
+        handled = asyncio.Event()
+        handlers.append(handled)
+        try:
+            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+                await serve(reader, writer)
+        finally:
+            writer.close()
+            handled.set()
 
     idle = 0.0
     monkeypatch.setattr(http11, "time", types.SimpleNamespace(monotonic=lambda: time.monotonic() + idle))
     server = await asyncio.start_server(quietly, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
-    async with server, single_connection_client(timeout=10) as client:
-        assert (await client.get(url)).text == "ok"
-        assert (await client.get(url)).text == "ok"
-        assert connections == 1  # back to back, the connection is kept
-        idle += ApiSettings().keep_alive_timeout / 2
-        assert (await client.get(url)).text == "ok"
-        assert connections == 2
+    async with server:
+        async with single_connection_client(timeout=10) as client:
+            assert (await client.get(url)).text == "ok"
+            assert (await client.get(url)).text == "ok"
+            assert connections == 1  # back to back, the connection is kept
+            idle += ApiSettings().keep_alive_timeout / 2
+            assert (await client.get(url)).text == "ok"
+            assert connections == 2
+        # Every connection's handler closes its side before the loop ends (no transport left to the GC).
+        await asyncio.wait_for(asyncio.gather(*(handled.wait() for handled in handlers)), timeout=10)
