@@ -20,6 +20,7 @@ from graph.errors import masked_errors_extension
 from graph.http.cache import PersistedQueries, ResponseCache
 from graph.http.hits import CacheHits
 from graph.http.middleware import BodySizeLimit, HeadAsGet, HeaderLimit, cors_middleware
+from graph.http.playground import Playground, add_playground_assets
 from graph.http.possible_types import add_possible_types
 from graph.http.router import GraphQLRouter
 from graph.schema.auth import admin_access
@@ -151,11 +152,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     if settings.api.planned_execution:
         install_planned_execution(schema)
+    playground = Playground() if settings.api.graphiql else None
     app.include_router(
         GraphQLRouter(
             schema,
             context_getter=_context,
-            graphql_ide="graphiql" if settings.api.graphiql else None,
+            playground=playground,
             allow_queries_via_get=True,
             response_cache=response_cache,
             persisted_queries=persisted_queries,
@@ -166,6 +168,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         prefix="/graphql",
     )
+    if playground is not None:
+        add_playground_assets(app, playground)
     if settings.api.introspection:  # the map names the schema's types, as introspection would
         add_possible_types(app, schema)
 

@@ -29,7 +29,7 @@ import orjson
 import strawberry.fastapi
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.base import BaseSchema
@@ -55,6 +55,7 @@ from graph.http.cache import (
 )
 from graph.http.error_responses import JSONErrorsRoute, error_response, is_request_error, result_status
 from graph.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, etag_matches, negotiate
+from graph.http.playground import Playground
 from graph.http.request import field_error
 from graph.schema.auth import AdminAccess
 from graph.schema.context import Context
@@ -94,7 +95,8 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
 
     Takes the arguments of `strawberry.fastapi.GraphQLRouter`, plus the response cache (None: off), the
     persisted query store (None: automatic persisted queries unsupported), Cache-Control's max-age, how many
-    executions may run at once and for how many seconds each (None: no limit), and how deep variables may nest.
+    executions may run at once and for how many seconds each (None: no limit), how deep variables may nest, and
+    the GraphiQL playground a browser gets at a GET of the path (None: none).
     """
 
     def __init__(
@@ -108,9 +110,12 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
         max_concurrent_executions: int | None = None,
         execution_timeout: float | None = None,
         max_variables_depth: int = 32,
+        playground: Playground | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("route_class", JSONErrorsRoute)
+        kwargs["graphql_ide"] = "graphiql" if playground is not None else None
+        self.playground = playground
         super().__init__(schema, path, *args, **kwargs)
         self.response_cache = response_cache
         # Executions past the limit wait their turn: interleaving more of them than can overlap real waits only
@@ -266,6 +271,10 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
             and request.query_params.get("query") is None
             and "text/html" in request.headers.get("accept", "")
         )
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        assert self.playground is not None  # should_render_graphql_ide: only with a playground
+        return self.playground.page_response()
 
     # --- request parsing ---------------------------------------------------------------------------
 

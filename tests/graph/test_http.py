@@ -15,6 +15,7 @@ from db.settings import DatabaseSettings
 from graph.app import Settings
 from graph.demo.generator import DEMO_VIEWER
 from graph.errors import masked_errors_extension
+from graph.http.playground import Playground
 from graph.http.router import GRAPHQL_RESPONSE_JSON, JSON, GraphQLRouter, negotiate
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
@@ -300,15 +301,17 @@ async def test_failing_context_getter_is_a_masked_json_500(caplog: pytest.LogCap
     assert error["extensions"]["errorId"] in caplog.text
 
 
-async def test_graphiql_is_served_to_browsers(client: httpx.AsyncClient) -> None:
-    response = await client.get("/graphql", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+async def test_graphiql_is_served_to_browsers() -> None:
+    transport = httpx.ASGITransport(app=make_app(playground=Playground()))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/graphql", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert "graphiql" in response.text.lower()
 
 
 async def test_without_graphiql_a_browser_gets_a_json_error() -> None:
-    transport = httpx.ASGITransport(app=make_app(graphql_ide=None))
+    transport = httpx.ASGITransport(app=make_app(playground=None))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         response = await client.get("/graphql", headers={"accept": "text/html"})
     assert_json_errors(response, 406)
