@@ -16,7 +16,10 @@ CHROMIUM = os.environ.get("REPOFOLIO_TEST_CHROMIUM") or shutil.which("chromium")
 ARTIFACTS = Path(os.environ.get("REPOFOLIO_TEST_ARTIFACTS") or Path(__file__).parents[2] / "artifacts")
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: playwright's sync API marks its event loop as running on this thread while it is
+# open, and every async test collected after the browser tests would fail with "Cannot run the event loop while
+# another loop is running".
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     """Debian's Chromium driven by playwright, never a browser playwright downloads; skipped without one."""
     if CHROMIUM is None:
