@@ -28,6 +28,8 @@ from typing import Any
 import httpx
 
 from tests.fakes import responses, routes, templates
+from tests.fakes.graphql import PATHS as GRAPHQL_PATHS
+from tests.fakes.graphql import FakeGraphQL
 from tests.fakes.hold import Hold
 from tests.fakes.state import (
     ACCOUNT_EPOCH,
@@ -67,6 +69,7 @@ class FakeGitHub:
         reset_at = int(clock()) + 3600
         self._buckets = {False: RateBucket(60, 60, reset_at), True: RateBucket(5000, 5000, reset_at)}
         self._rate_status = 403
+        self.graphql = FakeGraphQL(self, reset_at)  # POST /graphql: pins (tests/fakes/graphql.py)
         self._failures: deque[tuple[int, int | None]] = deque()  # (status, Retry-After)
         self.requests: list[Call] = []
         self.path_counts: Counter[str] = Counter()
@@ -393,6 +396,8 @@ class FakeGitHub:
             return responses.secondary_limit(status, retry_after, request_id)
         if self.moved_to is not None:
             return routes.moved_host(request, self.moved_to)
+        if request.url.path.rstrip("/") in GRAPHQL_PATHS:
+            return self.graphql.answer(request, authorized)
         if request.url.path.rstrip("/") == "/rate_limit":
             return responses.rate_overview(bucket)
         if bucket.remaining <= 0:
