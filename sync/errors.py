@@ -83,6 +83,24 @@ class SecondaryRateLimited(GitHubError):
         super().__init__(f"GitHub secondary rate limit for {url}{wait}", url=url, status=403)
 
 
+class TokenRefused(GitHubError):
+    """GitHub refused the token (401) or found it short of a scope a GraphQL query needs."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(
+            f"GitHub refused the token for {url}: {reason}; check REPOFOLIO_GITHUB_TOKEN", url=url, status=401
+        )
+
+
+class GraphQLFailed(GitHubError):
+    """GitHub's GraphQL API answered a document with an error (its `type`, where GitHub gives one)."""
+
+    def __init__(self, url: str, kind: str | None, message: str, *, status: int) -> None:
+        self.kind = kind
+        label = f" {kind}" if kind else ""
+        super().__init__(f"GitHub's GraphQL API answered{label} for {url}: {message}", url=url, status=status)
+
+
 class OwnerNotFound(GitHubError):
     def __init__(self, login: str) -> None:
         self.login = login

@@ -12,6 +12,7 @@ import httpx
 from sync.cache import ResponseCache
 from sync.errors import GitHubError, OwnerNotFound, RepositoryGone
 from sync.github import rest
+from sync.github.graphql import GraphQLClient
 from sync.github.ratelimit import RateLimit, RequestStats
 from sync.github.transport import Sleep, Transport, url_path
 from sync.records import ContributorRecord, Owner, RepositoryRecord, is_public_repository
@@ -42,6 +43,8 @@ class GitHubClient:
     ) -> None:
         self._transport = Transport(http, settings, sleep=sleep)
         self.cache = cache
+        # GitHub's GraphQL API on the same connection pool, with its own points budget.
+        self.graphql = GraphQLClient(http, settings, sleep=sleep)
 
     def __repr__(self) -> str:
         return f"<GitHubClient {self._transport.api}>"

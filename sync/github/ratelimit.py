@@ -26,6 +26,7 @@ class RequestStats:
     not_modified: int = 0  # answered 304: free against the rate limit
     rate_limit: RateLimit | None = None  # as the latest response told
     resource: str = "core"  # the budget (X-RateLimit-Resource) this account follows: REST's; GraphQL's is "graphql"
+    cost: int = 0  # points GitHub charged, as GraphQL's `rateLimit { cost }` reports them (REST: 0)
 
     def check_budget(self, reserve: int, path: str) -> None:
         """Stop before a request the rate limit cannot pay for, rather than hammering GitHub."""
@@ -47,6 +48,16 @@ class RequestStats:
         if current is not None and current.reset_at == reset and current.remaining is not None:
             remaining = min(remaining, current.remaining)
         self.rate_limit = RateLimit(header_int(response, "X-RateLimit-Limit"), remaining, reset)
+
+    def note_cost(self, cost: int, remaining: int, reset_at: datetime | None, limit: int | None) -> None:
+        """Take what a GraphQL answer's `rateLimit` reports: the points it cost and the budget left after it."""
+        self.cost += cost
+        current = self.rate_limit
+        if current is not None and current.reset_at == reset_at and current.remaining is not None:
+            remaining = min(remaining, current.remaining)
+        if limit is None and current is not None:
+            limit = current.limit
+        self.rate_limit = RateLimit(limit, remaining, reset_at)
 
 
 def is_primary_limit(response: httpx.Response) -> bool:
