@@ -37,6 +37,9 @@ class SyncRun(Base):
     repositories_removed: Mapped[int] = mapped_column(default=0)
     repositories_unchanged: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # What the run left out and why, one line each (e.g. the GraphQL stage without a token).
+    skipped: Mapped[str | None] = mapped_column(Text)
+    graphql_points: Mapped[int] = mapped_column(default=0, server_default=text("0"))  # GitHub's rateLimit.cost, summed
 
 
 class CachedResponse(Base):

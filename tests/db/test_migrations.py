@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db import bookkeeping, migrate, models, showcase  # noqa: F401  (registers every table on Base.metadata)
+from db import bookkeeping, migrate, models, profiles, showcase  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
 from db.data_version import read_data_version
 from db.engine import DatabaseUnavailable, create_engine, create_schema, open_database
@@ -201,4 +201,30 @@ async def test_a_later_revision_reaches_a_195a580_database_and_keeps_every_row(
     finally:
         await engine.dispose()
     assert "watchers_count" in columns
+    assert await read_rows(url) == before
+
+
+async def test_0004_profiles_upgrades_a_database_of_the_previous_release_with_its_runs(
+    db_settings: DatabaseSettings,
+) -> None:
+    """A database at 0002 (the release before the pins) with data in it reaches head: pinned_item is there and
+    empty, every run keeps its row with nothing skipped and no GraphQL points, every other row as it was."""
+    url = db_settings.database_url
+    await make_195a580_database(url)
+    engine = create_engine(db_settings)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.stamp(migrate.alembic_config(c), migrate.BASELINE))
+            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0002"))
+        assert await _revisions_of(engine) == ("0002",)
+        before = await read_rows(url)
+        await create_schema(engine)
+        assert await _revisions_of(engine) == _heads()
+        async with engine.connect() as conn:
+            runs = (await conn.execute(text("SELECT skipped, graphql_points FROM sync_run ORDER BY id"))).all()
+            pins = (await conn.execute(text("SELECT count(*) FROM pinned_item"))).scalar()
+    finally:
+        await engine.dispose()
+    assert runs and set(runs) == {(None, 0)}
+    assert pins == 0
     assert await read_rows(url) == before
