@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 class Progress:
     """One step of a run, for a progress bar or a log line. `total` is None while unknown."""
 
-    phase: str  # "owners" | "details" | "apply"
+    phase: str  # "owners" | "details" | "profiles" | "apply"
     done: int
     total: int | None
     detail: str = ""

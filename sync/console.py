@@ -23,7 +23,12 @@ from sync.settings import SyncSettings
 
 log = logging.getLogger(__name__)
 
-PHASES = {"owners": "Owners and listings", "details": "Languages and contributors", "apply": "Saving"}
+PHASES = {
+    "owners": "Owners and listings",
+    "details": "Languages and contributors",
+    "profiles": "Pinned items (GraphQL)",
+    "apply": "Saving",
+}
 
 
 def run_sync_command(
@@ -112,6 +117,9 @@ def format_summary(summary: SyncSummary) -> str:
         f"  GitHub requests: {summary.github_requests} ({summary.not_modified} answered 304 Not Modified)",
         f"  rate limit left: {left}",
     ]
+    if summary.graphql_points:
+        lines.append(f"  GitHub GraphQL points: {summary.graphql_points}")
+    lines += [f"  {line}" for line in summary.skipped]
     if summary.error and summary.status != CANCELLED:
         lines.append(f"  error: {summary.error}")
     if summary.retry_at is not None:

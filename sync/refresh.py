@@ -4,13 +4,14 @@ import asyncio
 import itertools
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncRun
+from db.data_version import bump_data_version
 from db.faults import storage_fault
 from db.ownership import SyncLock
 from sync.apply import ApplyResult, apply_snapshot
@@ -20,6 +21,7 @@ from sync.collect import Progress, ProgressCallback, collect, load_state
 from sync.errors import NoOwnersConfigured, RateLimited, SyncError
 from sync.github.client import GitHubClient
 from sync.github.transport import Sleep
+from sync.profiles import apply_profiles, collect_profiles
 from sync.settings import SyncSettings
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,8 @@ class SyncSummary:
     error: str | None = None
     retry_at: datetime | None = None  # when the rate limit resets, if it stopped the run
     data_changed: bool = False
+    skipped: tuple[str, ...] = ()  # what the run left out and why, one line each
+    graphql_points: int = 0  # GitHub GraphQL points the run cost
 
     @property
     def succeeded(self) -> bool:
@@ -103,6 +107,8 @@ async def _refresh(
     lock: SyncLock | None,
 ) -> SyncSummary:
     requests_before, not_modified_before = client.stats.requests, client.stats.not_modified
+    graphql_before, points_before = client.graphql.stats.requests, client.graphql.stats.cost
+    skipped: list[str] = []
     started = time.monotonic()
     log.info("sync run %d started (%s)", run_id, trigger)
 
@@ -110,7 +116,9 @@ async def _refresh(
         values: dict[str, object] = {
             "status": status,
             "finished_at": datetime.now(UTC),
-            "github_requests": client.stats.requests - requests_before,
+            "github_requests": client.stats.requests - requests_before + client.graphql.stats.requests - graphql_before,
+            "graphql_points": client.graphql.stats.cost - points_before,
+            "skipped": "\n".join(skipped) or None,
             "not_modified": client.stats.not_modified - not_modified_before,
             "rate_limit_remaining": client.rate_limit.remaining if client.rate_limit else None,
             "error": error,
@@ -133,9 +141,18 @@ async def _refresh(
             state = await load_state(sessionmaker)
             snapshot = await collect(client, settings.github_owners, state, progress)
             if progress:
+                progress(Progress("profiles", 0, 1))
+            profiles = await collect_profiles(client.graphql, snapshot.owners)
+            skipped.extend(profiles.skipped)
+            if progress:
+                progress(Progress("profiles", 1, 1))
                 progress(Progress("apply", 0, 1))
             async with sessionmaker() as session, session.begin():
                 result = await apply_snapshot(session, snapshot, datetime.now(UTC))
+                owner_ids = {owner.account.id for owner in snapshot.owners}
+                if await apply_profiles(session, profiles, owner_ids) and not result.changed:
+                    await bump_data_version(session)
+                    result = replace(result, changed=True)
                 await ensure_still_owner(session, run_id, lock)
             if progress:
                 progress(Progress("apply", 1, 1))
@@ -231,4 +248,6 @@ def summary_of(run: SyncRun, *, retry_at: datetime | None = None, changed: bool 
         error=run.error,
         retry_at=retry_at,
         data_changed=changed,
+        skipped=tuple(run.skipped.splitlines()) if run.skipped else (),
+        graphql_points=run.graphql_points,
     )
