@@ -16,7 +16,7 @@ from strawberry.exceptions import WrongNumberOfResultsReturned
 from db.base import Base
 from db.models import Contributor, Language, Repository
 from db.showcase import Showcase
-from graph.read import queries
+from graph.read import pins, queries
 from graph.read.pagination import Page
 
 Fetch = Callable[..., Awaitable[dict[Hashable, Page[Any]]]]
@@ -237,7 +237,7 @@ def create_loaders(sessionmaker: Reads, *, include_hidden: bool = False) -> Load
         showcase_by_key=by_column(Showcase, Showcase.key),
         contributions_by_contributor_id=DataLoader(load_fn=to_the_end(contribution_totals)),
         repositories_by_owner_id=pages(queries.repository_pages),
-        pinned_by_owner_id=pages(lambda s, ids, *a: queries.pinned_pages(s, ids, include_hidden, *a)),
+        pinned_by_owner_id=pages(lambda s, ids, *a: pins.pinned_pages(s, ids, include_hidden, *a)),
         languages_by_repository_id=pages(queries.language_pages),
         contributors_by_repository_id=pages(queries.contributor_pages),
         repositories_by_contributor_id=pages(

@@ -149,7 +149,8 @@ STATEMENT_CACHE = 512
 PARENTS = "parent_ids"
 
 
-def _parents() -> Any:
+def parents_parameter() -> Any:
+    """The expanding parameter that carries the parent ids of a batched statement."""
     return bindparam(PARENTS, expanding=True)
 
 
@@ -161,7 +162,7 @@ def _with_parents(ids: Sequence[Any] | None) -> dict[str, list[Any]]:
 def _repository_pages_statement(by_owner: bool, where: RepositoryFilter, order: Order, page: PageArgs) -> Any:
     base = select(Repository).where(*where.conditions())
     if by_owner:
-        base = base.where(Repository.owner_id.in_(_parents()))
+        base = base.where(Repository.owner_id.in_(parents_parameter()))
     return paginate(
         Repository,
         base,
@@ -184,27 +185,11 @@ async def repository_pages(
 
 
 @lru_cache(maxsize=STATEMENT_CACHE)
-def _pinned_pages_statement(include_hidden: bool, page: PageArgs) -> Any:
-    base = (
-        select(Repository)
-        .join(Showcase, Showcase.key == Repository.full_name_key)
-        .where(Showcase.featured.is_(True), Repository.owner_id.in_(_parents()), visible_repository(include_hidden))
-    )
-    order = [*_directed(Showcase.position, False), Repository.full_name_key, Repository.id]
-    return paginate(Repository, base, parent=Repository.owner_id, order_by=order, page=page)
-
-
-async def pinned_pages(
-    session: AsyncSession, owner_ids: Sequence[int], include_hidden: bool, page: PageArgs
-) -> dict[Hashable, Page[Repository]]:
-    stmt = _pinned_pages_statement(include_hidden, page)
-    return collect((await session.execute(stmt, _with_parents(owner_ids))).all(), page)
-
-
-@lru_cache(maxsize=STATEMENT_CACHE)
 def _language_pages_statement(descending: bool, page: PageArgs) -> Any:
     link = RepositoryLanguage
-    base = select(Language).join(link, link.language_id == Language.id).where(link.repository_id.in_(_parents()))
+    base = (
+        select(Language).join(link, link.language_id == Language.id).where(link.repository_id.in_(parents_parameter()))
+    )
     order = [*_directed(link.bytes, descending), Language.name, Language.id]
     return paginate(
         Language,
@@ -228,7 +213,9 @@ async def language_pages(
 def _contributor_pages_statement(order: Order, page: PageArgs) -> Any:
     link = RepositoryContributor
     base = (
-        select(Contributor).join(link, link.contributor_id == Contributor.id).where(link.repository_id.in_(_parents()))
+        select(Contributor)
+        .join(link, link.contributor_id == Contributor.id)
+        .where(link.repository_id.in_(parents_parameter()))
     )
     return paginate(
         Contributor,

@@ -46,9 +46,16 @@ class SyncTrigger(Enum):
 class SyncRun(Node):
     error: str | None = strawberry.field(description="Why the run failed, in one line.")
     finished_at: DateTime | None = strawberry.field(description="When the run ended.")
-    github_requests: int = strawberry.field(description="Requests sent to GitHub.")
+    github_requests: int = strawberry.field(description="Requests sent to GitHub (REST and GraphQL).")
+    graphql_points: int = strawberry.field(description="Points of GitHub's GraphQL rate limit the run cost.")
     not_modified: int = strawberry.field(description="Requests GitHub answered 304 (free against the rate limit).")
     rate_limit_remaining: int | None = strawberry.field(description="GitHub's remaining request budget at the end.")
+    skipped: list[str] = strawberry.field(
+        description=(
+            "What the run left out and why, one line each: e.g. the GraphQL stage (pinned items) without a "
+            "token. Empty when nothing was skipped."
+        )
+    )
     repositories_added: int = strawberry.field(description="Repositories new to the cache.")
     repositories_removed: int = strawberry.field(description="Repositories that left the cache.")
     repositories_unchanged: int = strawberry.field(description="Repositories that did not change.")
@@ -63,9 +70,11 @@ class SyncRun(Node):
             error=row.error,
             finished_at=row.finished_at,
             github_requests=row.github_requests,
+            graphql_points=row.graphql_points,
             id=strawberry.ID(own_id("SyncRun", row.id)),
             not_modified=row.not_modified,
             rate_limit_remaining=row.rate_limit_remaining,
+            skipped=row.skipped.splitlines() if row.skipped else [],
             repositories_added=row.repositories_added,
             repositories_removed=row.repositories_removed,
             repositories_unchanged=row.repositories_unchanged,

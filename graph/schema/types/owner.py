@@ -11,8 +11,7 @@ from strawberry.types import Info
 from db import models
 from db.models import showcase_key
 from graph.read import queries
-from graph.read.keys import prefetch_repositories
-from graph.read.pagination import Page, PageArgs
+from graph.read.pagination import PageArgs
 from graph.schema.context import Context
 from graph.schema.ids import own_id
 from graph.schema.scalars import URI, DateTime
@@ -24,6 +23,7 @@ from graph.schema.types.enums import (
 )
 from graph.schema.types.inputs import RepositoryOrder
 from graph.schema.types.node import Node, UniformResourceLocatable, with_avatar_size
+from graph.schema.types.profile import PINNED_ITEMS, ProfileOwner, pinned_connection
 
 if TYPE_CHECKING:
     from graph.schema.types.repository import PinnableItemConnection, Repository, RepositoryConnection
@@ -92,7 +92,7 @@ class RepositoryOwner:
         row = await info.context.loaders.repository_by_name.load(showcase_key(f"{self._row.login}/{name}"))
         return Repository.of(row) if row is not None else None
 
-    @strawberry.field(description="The repositories this account features, in the curated order.")
+    @strawberry.field(description=PINNED_ITEMS)
     async def pinned_items(
         self,
         info: Info[Context, None],
@@ -102,14 +102,7 @@ class RepositoryOwner:
         last: int | None = None,
         types: list[PinnableItemType] | None = None,
     ) -> Annotated[PinnableItemConnection, REPOSITORY]:
-        from graph.schema.types.repository import PinnableItemConnection
-
-        page = PageArgs.parse("pinnedItems", first, last, after, before)
-        if types is not None and PinnableItemType.REPOSITORY not in types:
-            return PinnableItemConnection.of(Page.empty())
-        found = await info.context.loaders.pinned_by_owner_id.load((self._row.id, page))
-        await prefetch_repositories(info, [row for row, _ in found.items])
-        return PinnableItemConnection.of(found)
+        return await pinned_connection(info, self._row, after, before, first, last, types)
 
 
 def _profile_fields(row: models.Contributor) -> dict[str, Any]:
@@ -130,7 +123,7 @@ def _profile_fields(row: models.Contributor) -> dict[str, Any]:
 
 
 @strawberry.type(description="A GitHub user who owns repositories in the cache.")
-class User(Node, RepositoryOwner, UniformResourceLocatable):
+class User(Node, RepositoryOwner, ProfileOwner, UniformResourceLocatable):
     bio: str | None = strawberry.field(description="The user's public profile bio.")
     company: str | None = strawberry.field(description="The user's public company.")
     created_at: DateTime = strawberry.field(description="When the account was created.")
@@ -147,7 +140,7 @@ class User(Node, RepositoryOwner, UniformResourceLocatable):
 
 
 @strawberry.type(description="A GitHub organization that owns repositories in the cache.")
-class Organization(Node, RepositoryOwner, UniformResourceLocatable):
+class Organization(Node, RepositoryOwner, ProfileOwner, UniformResourceLocatable):
     created_at: DateTime = strawberry.field(description="When the organization was created.")
     description: str | None = strawberry.field(description="The organization's public description.")
     email: str | None = strawberry.field(description="The organization's public email.")
