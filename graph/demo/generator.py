@@ -3,7 +3,7 @@
 `generate()` builds plain row dicts per table, deterministically from a seed (no clock, no network);
 `load_rows()` writes them in one transaction; `load_demo()` does so only into a database without
 repositories. The hand-written content (profiles, 40 repositories, language stacks, licenses, showcase
-texts) lives in graph/demo/data/demo.json; larger sets add synthetic repositories after it.
+texts, pins) lives in graph/demo/data/demo.json; larger sets add synthetic repositories after it.
 """
 
 import base64
@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.base import Base
 from db.data_version import bump_data_version
 from db.models import Contributor, Language, Repository, RepositoryContributor, RepositoryLanguage
+from db.profiles import PinnedItem
 from db.showcase import Showcase
 from db.upsert import upsert
 from sync.linguist import language_color
@@ -49,6 +50,7 @@ class DemoData:
     repository_languages: list[Row]
     repository_contributors: list[Row]
     showcases: list[Row]
+    pinned_items: list[Row]  # GitHub's pins per owner, in order
 
 
 @cache
@@ -292,7 +294,7 @@ def generate(user_repos: int = 30, org_repos: int = 10, *, seed: int = 7) -> Dem
             "key": entry["repository"].lower(),
             "owner": entry["repository"].split("/")[0],
             "name": entry["repository"].split("/")[1],
-            "featured": True,
+            "featured": entry.get("featured", True),
             "hidden": False,
             "position": entry["position"],
             "summary": entry["summary"],
@@ -304,6 +306,13 @@ def generate(user_repos: int = 30, org_repos: int = 10, *, seed: int = 7) -> Dem
         for entry in content["showcase"]
         if entry["repository"] in names
     ]
+    ids = {row["full_name"]: row["id"] for row in build.repositories}
+    owner_ids = {row["login"]: row["id"] for row in build.contributors}
+    pinned_items = [
+        {"owner_id": owner_ids[login], "position": position, "repository_id": ids[name]}
+        for login, names in content["pins"].items()
+        for position, name in enumerate(name for name in names if name in ids)
+    ]
     return DemoData(
         viewer=viewer["login"],
         contributors=build.contributors,
@@ -312,6 +321,7 @@ def generate(user_repos: int = 30, org_repos: int = 10, *, seed: int = 7) -> Dem
         repository_languages=build.repository_languages,
         repository_contributors=build.repository_contributors,
         showcases=showcases,
+        pinned_items=pinned_items,
     )
 
 
@@ -353,6 +363,7 @@ async def _write(session: AsyncSession, data: DemoData) -> None:
     await _insert(session, Repository, repositories)
     await _insert(session, RepositoryLanguage, repository_languages)
     await _insert(session, RepositoryContributor, data.repository_contributors)
+    await _insert(session, PinnedItem, data.pinned_items)
     # Curation written by hand before the demo was loaded wins over the demo's own.
     await upsert(session, Showcase, data.showcases, conflict=["key"], update=[])
     await bump_data_version(session)

@@ -51,7 +51,7 @@ async def test_load_demo_fills_an_empty_database(sessionmaker: async_sessionmake
         assert sum(r.is_fork for r in repositories) >= 2 and sum(r.is_archived for r in repositories) >= 2
         assert any(r.is_template for r in repositories)
         featured = (await session.scalars(select(Showcase).order_by(Showcase.position))).all()
-        assert [(s.featured, s.position) for s in featured] == [(True, 1), (True, 2), (True, 3), (True, 4)]
+        assert [(s.featured, s.position) for s in featured] == [(True, 1), (True, 2), (True, 3), (False, 4)]
         assert {s.key for s in featured} <= {r.full_name_key for r in repositories}
         assert any(s.image_url for s in featured) and any(s.video_url for s in featured)
 
