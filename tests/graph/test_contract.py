@@ -2,10 +2,11 @@ from pathlib import Path
 
 import pytest
 import strawberry
-from graphql import build_schema
+from graphql import GraphQLInterfaceType, GraphQLObjectType, build_schema
 from graphql.utilities import find_breaking_changes
 
 from graph.cli.main import main
+from tests.fakes.graphql import github_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "tests" / "contract.graphql"
@@ -44,3 +45,26 @@ def test_every_type_and_field_is_described(schema: strawberry.Schema) -> None:
             if not field.description:
                 missing.append(f"{name}.{field_name}")
     assert missing == []
+
+
+def test_the_fields_taken_from_github_have_githubs_exact_shape() -> None:
+    """ProfileOwner's fields in the contract copy, and pinnedItems on User and Organization, have the types and
+    arguments of GitHub's published schema (@octokit/graphql-schema, as the fake GitHub ships it)."""
+    github = github_schema()
+    contract = build_schema(CONTRACT.read_text())
+    taken = {"ProfileOwner": None, "User": ["pinnedItems"], "Organization": ["pinnedItems"]}
+    differences = []
+    for type_name, names in taken.items():
+        ours, theirs = contract.type_map[type_name], github.type_map[type_name]
+        assert isinstance(ours, GraphQLInterfaceType | GraphQLObjectType)
+        assert isinstance(theirs, GraphQLInterfaceType | GraphQLObjectType)
+        for name in names or ours.fields:
+            mine, github_field = ours.fields[name], theirs.fields[name]
+            shape = (str(mine.type), {arg: str(value.type) for arg, value in mine.args.items()})
+            expected = (str(github_field.type), {arg: str(value.type) for arg, value in github_field.args.items()})
+            if shape != expected:
+                differences.append(f"{type_name}.{name}: {shape} != GitHub's {expected}")
+    assert differences == []
+    assert all(
+        "ProfileOwner" in {i.name for i in github.type_map[name].interfaces} for name in ("User", "Organization")
+    )
