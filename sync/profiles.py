@@ -49,7 +49,7 @@ class Pin:
 
 @dataclass(slots=True)
 class Profiles:
-    """What the stage read. `pins` is None when the stage did not run (then the stored pins stay)."""
+    """What the stage read. `pins` is None when the stage did not run."""
 
     pins: dict[int, list[Pin]] | None = None  # owner id -> repositories pinned, in GitHub's order
     skipped: list[str] = field(default_factory=list)
@@ -92,11 +92,12 @@ def _pins_of(owner: Any, login: str) -> list[Pin]:
         raise GitHubError(f"GitHub's GraphQL API sent unreadable pins for {login}") from exc
 
 
-async def apply_profiles(session: AsyncSession, profiles: Profiles, owner_ids: set[int]) -> bool:
+async def apply_profiles(session: AsyncSession, profiles: Profiles) -> bool:
     """Write the pins inside the run's transaction, after its repositories; whether anything changed.
 
-    A pin of a repository the cache does not hold (another owner's, one private or gone) is skipped. When
-    the stage did not run, the stored pins stay, but those of accounts no longer configured as owners go.
+    A pin of a repository the cache does not hold (another owner's, one private or gone) is skipped. When the
+    stage did not run (no token), no pins are kept: pinnedItems then answers the curated entries, as it does
+    for a deployment that never had a token, rather than pins no sync will follow any more.
     """
     stored = {
         (owner_id, position): repository_id
@@ -104,12 +105,10 @@ async def apply_profiles(session: AsyncSession, profiles: Profiles, owner_ids: s
             select(PinnedItem.owner_id, PinnedItem.position, PinnedItem.repository_id)
         )
     }
-    if profiles.pins is None:
-        desired = {key: value for key, value in stored.items() if key[0] in owner_ids}
-    else:
+    desired: dict[tuple[int, int], int] = {}
+    if profiles.pins:
         wanted = {pin.repository_id for pins in profiles.pins.values() for pin in pins}
         held = set(await session.scalars(select(Repository.id).where(Repository.id.in_(wanted)))) if wanted else set()
-        desired = {}
         for owner_id, pins in profiles.pins.items():
             kept = [pin.repository_id for pin in pins if pin.repository_id in held]
             desired.update({(owner_id, position): repository_id for position, repository_id in enumerate(kept)})

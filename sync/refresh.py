@@ -149,8 +149,7 @@ async def _refresh(
                 progress(Progress("apply", 0, 1))
             async with sessionmaker() as session, session.begin():
                 result = await apply_snapshot(session, snapshot, datetime.now(UTC))
-                owner_ids = {owner.account.id for owner in snapshot.owners}
-                if await apply_profiles(session, profiles, owner_ids) and not result.changed:
+                if await apply_profiles(session, profiles) and not result.changed:
                     await bump_data_version(session)
                     result = replace(result, changed=True)
                 await ensure_still_owner(session, run_id, lock)

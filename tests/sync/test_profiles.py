@@ -132,6 +132,23 @@ async def test_without_a_token_the_stage_is_skipped_with_one_line_and_the_run_su
     assert [line.strip() for line in lines if "GraphQL" in line] == [NO_TOKEN]
 
 
+async def test_pins_synced_with_a_token_are_dropped_by_a_run_without_one(
+    sessionmaker: Maker,
+    fake: FakeGitHub,
+    token_http: httpx.AsyncClient,
+    token_settings: SyncSettings,
+    http: httpx.AsyncClient,
+    settings: SyncSettings,
+) -> None:
+    """Without a token no sync follows the pins any more: they go, and pinnedItems answers the curated list."""
+    fake.graphql.set_pins("octocat", ["octocat/hello"])
+    assert (await sync(sessionmaker, token_http, token_settings)).succeeded
+    assert await stored_pins(sessionmaker, fake) == {"octocat": ["octocat/hello"]}
+    summary = await sync(sessionmaker, http, settings)
+    assert summary.succeeded and summary.data_changed and summary.skipped == (NO_TOKEN,)
+    assert await stored_pins(sessionmaker, fake) == {}
+
+
 @pytest.mark.parametrize(
     ("failure", "reason"),
     [
