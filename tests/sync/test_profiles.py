@@ -232,3 +232,18 @@ async def test_owners_are_batched_into_as_few_documents_as_fit(
     assert summary.succeeded, summary.error
     assert fake.count("/graphql") == 2 and summary.graphql_points == 2
     assert await stored_pins(sessionmaker, fake) == {"user07": ["user07/seven"]}
+
+
+async def test_on_github_enterprise_server_the_document_goes_to_its_api_graphql_with_the_token() -> None:
+    seen: list[tuple[str, str | None]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append((str(request.url), request.headers.get("Authorization")))
+        rate = {"cost": 1, "remaining": 4999, "resetAt": "2100-01-01T00:00:00Z", "limit": 5000}
+        return httpx.Response(200, json={"data": {"repositoryOwner": None, "repofolioRateLimit": rate}})
+
+    settings = SyncSettings(github_api_url="https://ghe.example.com/api/v3", github_token=TOKEN)
+    async with create_http_client(settings, transport=httpx.MockTransport(answer)) as http:
+        answer_data = (await GraphQLClient(http, settings).query(OWNER)).data
+    assert answer_data == {"repositoryOwner": None}
+    assert seen == [("https://ghe.example.com/api/graphql", f"Bearer {TOKEN}")]
