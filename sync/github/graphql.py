@@ -74,6 +74,9 @@ class GraphQLClient:
             raise GitHubError(f"GitHub sent invalid JSON for {where}", url=where) from exc
         if not isinstance(payload, dict):
             raise GitHubError(f"GitHub sent an unexpected payload for {where}", url=where)
+        data = payload.get("data")
+        if isinstance(data, dict):  # counted even when an error follows: GitHub charged for it
+            self._note_cost(data.pop(RATE_LIMIT_ALIAS, None))
         errors = [error for error in payload.get("errors") or [] if isinstance(error, dict)]
         for error in errors:
             kind = error.get("type")
@@ -92,10 +95,8 @@ class GraphQLClient:
         if refused:
             first = refused[0]
             raise GraphQLFailed(where, first.get("type"), str(first.get("message") or ""), status=200)
-        data = payload.get("data")
         if not isinstance(data, dict):
             raise GitHubError(f"GitHub's GraphQL API sent no data for {where}", url=where)
-        self._note_cost(data.pop(RATE_LIMIT_ALIAS, None))
         return Answer(data=data, errors=errors)
 
     def _note_cost(self, rate_limit: Any) -> None:

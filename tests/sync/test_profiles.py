@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.data_version import read_data_version
 from db.profiles import PinnedItem
 from sync.console import format_summary
+from sync.errors import GraphQLFailed
 from sync.github.client import GitHubClient
 from sync.github.graphql import GraphQLClient, graphql_url, with_rate_limit
 from sync.github.transport import create_http_client
@@ -247,3 +248,17 @@ async def test_on_github_enterprise_server_the_document_goes_to_its_api_graphql_
         answer_data = (await GraphQLClient(http, settings).query(OWNER)).data
     assert answer_data == {"repositoryOwner": None}
     assert seen == [("https://ghe.example.com/api/graphql", f"Bearer {TOKEN}")]
+
+
+async def test_an_answer_with_errors_still_counts_what_it_cost() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        rate = {"cost": 3, "remaining": 4990, "resetAt": "2100-01-01T00:00:00Z", "limit": 5000}
+        body = {"data": {"repositoryOwner": None, "repofolioRateLimit": rate}, "errors": [{"type": "TIMEOUT"}]}
+        return httpx.Response(200, json=body)
+
+    settings = SyncSettings(github_api_url=GITHUB_API, github_token=TOKEN)
+    async with create_http_client(settings, transport=httpx.MockTransport(answer)) as http:
+        client = GraphQLClient(http, settings)
+        with pytest.raises(GraphQLFailed, match="answered TIMEOUT for /graphql"):
+            await client.query(OWNER)
+    assert client.stats.cost == 3 and client.stats.rate_limit is not None and client.stats.rate_limit.remaining == 4990
