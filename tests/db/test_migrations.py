@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db import bookkeeping, migrate, models, profiles, showcase  # noqa: F401  (registers every table on Base.metadata)
+from db import bookkeeping, images, migrate, models, profiles, showcase  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
 from db.data_version import read_data_version
 from db.engine import DatabaseUnavailable, create_engine, create_schema, open_database
@@ -227,4 +227,31 @@ async def test_0004_profiles_upgrades_a_database_of_the_previous_release_with_it
         await engine.dispose()
     assert runs and set(runs) == {(None, 0)}
     assert pins == 0
+    assert await read_rows(url) == before
+
+
+async def test_0005_images_adds_an_empty_image_table_to_a_database_at_0002_and_keeps_its_rows(
+    db_settings: DatabaseSettings,
+) -> None:
+    """A database an earlier release left at 0002, with data in it, gets the image table (issue 15) on the
+    next start; every row it had is as it was, and downgrading to 0002 removes the table again."""
+    url = db_settings.database_url
+    await make_195a580_database(url)
+    engine = create_engine(db_settings)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.stamp(migrate.alembic_config(c), migrate.BASELINE))
+            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0002"))
+        before = await read_rows(url)
+        await create_schema(engine)
+        async with engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
+            images = (await conn.execute(text("SELECT count(*) FROM image"))).scalar()
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0002"))
+            after_downgrade = await conn.run_sync(lambda c: inspect(c).get_table_names())
+    finally:
+        await engine.dispose()
+    assert "image" in tables and images == 0
+    assert "image" not in after_downgrade
     assert await read_rows(url) == before
