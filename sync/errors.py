@@ -132,3 +132,12 @@ class OffOrigin(GitHubError):
             url=url,
             status=status,
         )
+
+
+class ImageRefused(SyncError):
+    """An image that cannot be fetched or is not one repofolio serves (sync/images/fetch.py)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"image {url[:200]}: {reason}")

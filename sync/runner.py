@@ -15,6 +15,7 @@ from sync.collect import ProgressCallback
 from sync.errors import SyncAlreadyRunning
 from sync.github.client import GitHubClient
 from sync.github.transport import Sleep
+from sync.images.revalidate import revalidate_after_sync
 from sync.refresh import SyncSummary, refresh
 from sync.settings import SyncSettings
 
@@ -153,6 +154,10 @@ class SyncRunner:
             )
         finally:
             await claim.release()
+        try:
+            await revalidate_after_sync(self.sessionmaker, self.settings)
+        except Exception:  # best effort: a copy that could not be revalidated is served as it was
+            log.exception("could not revalidate the stored images")
         self.last_summary = summary
         if summary.retry_at is not None:
             self._schedule_retry(summary.retry_at + self._retry_margin)

@@ -11,6 +11,15 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from sync.crontab import crontab_trigger
+from sync.origin import origin_of
+
+# Where GitHub serves avatars, generated social cards and uploaded repository images (social previews).
+GITHUB_IMAGE_HOSTS = (
+    "avatars.githubusercontent.com",
+    "opengraph.githubassets.com",
+    "repository-images.githubusercontent.com",
+    "user-images.githubusercontent.com",
+)
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -51,6 +60,10 @@ class SyncSettings(BaseSettings):
     startup_sync_max_age: timedelta = timedelta(hours=24)
     misfire_grace: timedelta = timedelta(hours=1)
     run_timeout: timedelta = timedelta(hours=1)
+    # Avatars and social cards served from repofolio's own origin (/images), fetched from these hosts only.
+    # Here rather than with the API's settings: the sync revalidates the copies (sync/images/revalidate.py).
+    image_proxy: bool = False
+    image_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(GITHUB_IMAGE_HOSTS))
 
     @field_validator("github_api_url")
     @classmethod
@@ -101,6 +114,18 @@ class SyncSettings(BaseSettings):
             if login.lower() not in {o.lower() for o in owners}:
                 owners.append(login)
         return owners
+
+    @field_validator("image_hosts", mode="before")
+    @classmethod
+    def _split_image_hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [entry.strip() for entry in value.split(",") if entry.strip()]
+        return value
+
+    @field_validator("image_hosts")
+    @classmethod
+    def _image_hosts(cls, value: list[str]) -> list[str]:
+        return [image_origin(entry) for entry in value]
 
     @field_validator("sync_timezone")
     @classmethod
@@ -153,6 +178,29 @@ class SyncSettings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.github_token.get_secret_value() if self.github_token else None
+
+
+def image_origin(entry: str) -> str:
+    """An image allowlist entry as an origin: a bare host name means https; a full origin keeps its scheme
+    and port (a loopback image server in tests, `http://127.0.0.1:8080`)."""
+    url = entry if "://" in entry else f"https://{entry}"
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        parsed = None
+    if (
+        parsed is None
+        or parsed.scheme not in ("http", "https")
+        or not parsed.host
+        or not is_host(parsed.host)
+        or parsed.path not in ("", "/")
+        or parsed.query
+        or parsed.userinfo
+    ):
+        raise ValueError(
+            f"{entry[:80]!r} is not a host like avatars.githubusercontent.com or an origin like http://127.0.0.1:8080"
+        )
+    return str(origin_of(parsed))
 
 
 def is_token(value: str) -> bool:
