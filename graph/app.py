@@ -19,17 +19,21 @@ from graph.engine import install as install_planned_execution
 from graph.errors import masked_errors_extension
 from graph.http.cache import PersistedQueries, ResponseCache
 from graph.http.hits import CacheHits
+from graph.http.images import add_images
 from graph.http.middleware import BodySizeLimit, HeadAsGet, HeaderLimit, cors_middleware
+from graph.http.origin import request_origin
 from graph.http.playground import Playground, add_playground_assets
 from graph.http.possible_types import add_possible_types
 from graph.http.router import GraphQLRouter
 from graph.schema.auth import admin_access
 from graph.schema.context import Context, Services
+from graph.schema.images import ImageLinks
 from graph.schema.limits import query_limit_extensions
 from graph.schema.query import create_schema as create_graphql_schema
 from graph.settings import ApiSettings
 from sync.claim import fail_abandoned_runs
 from sync.github.transport import create_http_client
+from sync.images.fetch import ImageFetcher, create_image_client
 from sync.runner import SyncRunner
 from sync.schedule import create_scheduler, startup_sync_needed
 from sync.settings import SyncSettings
@@ -71,6 +75,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             owners=settings.sync.github_owners,
             data_version=data_version,
         )
+        if settings.sync.image_proxy:
+            image_http = create_image_client()
+            stack.push_async_callback(image_http.aclose)
+            services.image_fetcher = ImageFetcher(image_http, settings.sync.image_hosts)
         if settings.api.demo:
             if await load_demo(sessionmaker):
                 logger.info("loaded the demo data set")
@@ -95,7 +103,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 async def _context(request: Request) -> Context:
     services: Services = request.app.state.services
     access = admin_access(request.headers.get("authorization"), services.settings)
-    return Context(services, access=access)
+    images = None
+    if services.image_fetcher is not None:
+        origin = request_origin(request.scope, services.settings)
+        images = ImageLinks(f"{origin}/images/", services.image_fetcher.allowed)
+    return Context(services, access=access, images=images)
 
 
 def _execution_slots(settings: Settings) -> int:
@@ -172,6 +184,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         add_playground_assets(app, playground)
     if settings.api.introspection:  # the map names the schema's types, as introspection would
         add_possible_types(app, schema)
+
+    if settings.sync.image_proxy:
+        add_images(app)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

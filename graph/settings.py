@@ -1,6 +1,7 @@
 """The API's settings (REPOFOLIO_*): listening, limits, caching, admin token and CORS."""
 
 import re
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -60,6 +61,10 @@ class ApiSettings(BaseSettings):
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
     # Nesting of the variables' lists and objects (deeper is refused with 400 before anything recurses).
     max_variables_depth: int = Field(default=32, ge=1, le=200)
+    # The origin (and path, if repofolio is served below one) that /images URLs are built on; unset, each
+    # request's scheme and Host, or X-Forwarded-Proto/-Host when the peer is one of trusted_proxies.
+    public_url: str | None = None
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -104,6 +109,36 @@ class ApiSettings(BaseSettings):
             if name.lower() not in names:
                 names.append(name.lower())
         return names
+
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _public_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().removesuffix("/") or None
+            if value is not None:
+                parts = urlsplit(value)
+                if (
+                    parts.scheme not in ("http", "https")
+                    or not parts.hostname
+                    or parts.query
+                    or parts.fragment
+                    or "@" in parts.netloc
+                ):
+                    raise ValueError(
+                        f"{value[:80]!r} is not a URL like https://site.example (an optional path, no query)"
+                    )
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+            try:
+                return [ip_network(entry, strict=False) for entry in entries]
+            except ValueError as exc:
+                raise ValueError(f"{exc} (comma-separated addresses or networks like 10.0.0.0/8)") from None
+        return value
 
     @field_validator("host")
     @classmethod

@@ -1,6 +1,7 @@
 """The response cache and Apollo's automatic persisted queries, both bounded and in memory.
 
-An answer is stored as the bytes sent, keyed by (document, variables, operation name, data version). The
+An answer is stored as the bytes sent, keyed by (document, variables, operation name, data version, the
+origin image URLs are built on). The
 data version is the `meta` row every change to what the API shows bumps (a sync that changed data, a
 showcase edit) in the same transaction as the change; it is read once per request, so a `repofolio sync`
 run by another process invalidates this process's answers as well. Only answers that are the same for
@@ -62,7 +63,9 @@ def variables_key(variables: Mapping[str, Any] | None) -> bytes:
     return orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
 
 
-CacheKey = tuple[str, bytes, str | None, int]
+# (document, variables, operation name, data version, origin): the origin /images URLs are built on, "" when
+# the image proxy is off, so an answer naming https://a.example/images/… is never served to b.example.
+CacheKey = tuple[str, bytes, str | None, int, str]
 
 
 @dataclass(frozen=True)
@@ -92,14 +95,19 @@ class ResponseCache:
         return len(self._answers)
 
     def key(
-        self, query: str, variables: Mapping[str, Any] | None, operation_name: str | None, version: int
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+        version: int,
+        origin: str = "",
     ) -> CacheKey:
         if version != self.version:
             # Every stored answer belongs to another version (an older one, unless a backup was restored):
             # free them now rather than as they age out.
             self._answers.clear()
             self.version = version
-        return (query, variables_key(variables), operation_name, version)
+        return (query, variables_key(variables), operation_name, version, origin)
 
     def get(self, key: CacheKey) -> Answer | None:
         return self._answers.get(key)

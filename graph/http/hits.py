@@ -13,6 +13,7 @@ from typing import Any
 from graph.http.cache import CACHE_KEY_STATE, PersistedQueries, ResponseCache, may_cache_document, nesting_exceeds
 from graph.http.middleware import read_body, replay
 from graph.http.negotiation import JSON, etag_matches, negotiate
+from graph.http.origin import image_origin
 from graph.http.request import plain_request
 from graph.http.router import VARY
 from graph.schema.auth import AdminAccess, admin_access
@@ -80,7 +81,8 @@ class CacheHits:
         if query is None or not may_cache_document(query):
             return False
         version = await services.data_version.read()
-        key = self.cache.key(query, data.get("variables"), data.get("operationName"), version)
+        origin = image_origin(scope, services)
+        key = self.cache.key(query, data.get("variables"), data.get("operationName"), version, origin)
         answer = self.cache.get(key)
         if answer is None:
             scope.setdefault("state", {})[CACHE_KEY_STATE] = key

@@ -55,6 +55,7 @@ from graph.http.cache import (
 )
 from graph.http.error_responses import JSONErrorsRoute, error_response, is_request_error, result_status
 from graph.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, etag_matches, negotiate
+from graph.http.origin import image_origin
 from graph.http.playground import Playground
 from graph.http.request import field_error
 from graph.schema.auth import AdminAccess
@@ -243,7 +244,10 @@ class GraphQLRouter(strawberry.fastapi.GraphQLRouter):
             return None
         # Read before executing, so an answer is stored under a version no newer than the data it shows.
         version = await self._data_version(context)
-        exchange.cache_key = key = self.response_cache.key(data.query, data.variables, data.operation_name, version)
+        origin = image_origin(request.scope, cast(Context, context).services)
+        exchange.cache_key = key = self.response_cache.key(
+            data.query, data.variables, data.operation_name, version, origin
+        )
         answer = self.response_cache.get(key)
         return self._cached_response(answer, exchange) if answer is not None else None
 

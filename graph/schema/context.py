@@ -12,7 +12,9 @@ from db.data_version import DataVersionReader
 from db.snapshot import ReadSnapshot
 from graph.read.loaders import Loaders, create_loaders
 from graph.schema.auth import AdminAccess
+from graph.schema.images import ImageLinks
 from graph.settings import ApiSettings
+from sync.images.fetch import ImageFetcher
 
 
 @dataclass
@@ -26,13 +28,17 @@ class Services:
     runner: Any = None  # sync.runner.SyncRunner when syncing is on in this process
     scheduler: Any = None
     data_version: DataVersionReader | None = None  # else read through a session
+    image_fetcher: ImageFetcher | None = None  # REPOFOLIO_IMAGE_PROXY on: /images fetches with it
 
 
 class Context(BaseContext):
-    def __init__(self, services: Services, *, access: AdminAccess = AdminAccess.DISABLED) -> None:
+    def __init__(
+        self, services: Services, *, access: AdminAccess = AdminAccess.DISABLED, images: ImageLinks | None = None
+    ) -> None:
         super().__init__()
         self.services = services
         self.access = access
+        self.images = images  # how this request spells image URLs on our origin; None: GitHub's URLs as they are
         # Only the admin sees hidden repositories; everyone else gets the public view.
         self.include_hidden = access is AdminAccess.ADMIN
         self._loaders: Loaders | None = None

@@ -65,6 +65,12 @@ def start(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
         ("REPOFOLIO_STARTUP_SYNC_MAX_AGE", "-PT1M", "must not be negative (0 syncs at every start-up)"),
         ("REPOFOLIO_SYNC_CRON", "0 0 31 2 *", "'0 0 31 2 *' never fires: no date matches it"),
         ("REPOFOLIO_SYNC_CRON", "0 0 30 2 *", "'0 0 30 2 *' never fires"),
+        ("REPOFOLIO_IMAGE_PROXY", "sometimes", "Input should be a valid boolean, unable to interpret input"),
+        ("REPOFOLIO_IMAGE_HOSTS", "avatars.githubusercontent.com, ftp://files.example", "'ftp://files.example' is not"),
+        ("REPOFOLIO_IMAGE_HOSTS", "https://images.example/path", "'https://images.example/path' is not a host"),
+        ("REPOFOLIO_PUBLIC_URL", "site.example", "'site.example' is not a URL like https://site.example"),
+        ("REPOFOLIO_PUBLIC_URL", "https://site.example/?a=1", "'https://site.example/?a=1' is not a URL"),
+        ("REPOFOLIO_TRUSTED_PROXIES", "10.0.0.1, 10.0.0.300", "'10.0.0.300' does not appear to be an IPv4 or IPv6"),
     ],
 )
 def test_an_invalid_value_stops_start_up_with_one_line_naming_the_variable(

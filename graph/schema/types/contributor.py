@@ -11,12 +11,13 @@ from db import models
 from graph.read import queries
 from graph.read.keys import prefetch_repositories
 from graph.read.pagination import Page, PageArgs
+from graph.schema import images
 from graph.schema.context import Context
 from graph.schema.ids import own_id
 from graph.schema.scalars import URI
 from graph.schema.types.connection import PageInfo, connection
 from graph.schema.types.inputs import RepositoryOrder, order_of
-from graph.schema.types.node import Node, UniformResourceLocatable, with_avatar_size
+from graph.schema.types.node import Node, UniformResourceLocatable
 
 if TYPE_CHECKING:
     from graph.schema.types.repository import Repository
@@ -47,8 +48,8 @@ class Contributor(Node, UniformResourceLocatable):
         )
 
     @strawberry.field(description="The account's avatar, optionally resized to `size` pixels.")
-    def avatar_url(self, size: int | None = None) -> URI:
-        return with_avatar_size(self._row.avatar_url, size)
+    def avatar_url(self, info: Info[Context, None], size: int | None = None) -> URI:
+        return images.avatar_url(info, self._row.id, self._row.avatar_url, size)
 
     @strawberry.field(description="Commits by this account across all cached repositories.")
     async def total_contributions(self, info: Info[Context, None]) -> int:

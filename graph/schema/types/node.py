@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import strawberry
 
@@ -18,14 +18,6 @@ class Node:
 class UniformResourceLocatable:
     resource_path: URI = strawberry.field(description="The path of this object on GitHub.")
     url: URI = strawberry.field(description="The URL of this object on GitHub.")
-
-
-def with_avatar_size(url: str, size: int | None) -> str:
-    if size is None or not url:
-        return url
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "s"]
-    return urlunsplit(parts._replace(query=urlencode([("s", str(size)), *query])))
 
 
 def path_of(url: str) -> str:

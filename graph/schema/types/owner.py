@@ -12,6 +12,7 @@ from db import models
 from db.models import showcase_key
 from graph.read import queries
 from graph.read.pagination import PageArgs
+from graph.schema import images
 from graph.schema.context import Context
 from graph.schema.ids import own_id
 from graph.schema.scalars import URI, DateTime
@@ -22,7 +23,7 @@ from graph.schema.types.enums import (
     RepositoryVisibility,
 )
 from graph.schema.types.inputs import RepositoryOrder
-from graph.schema.types.node import Node, UniformResourceLocatable, with_avatar_size
+from graph.schema.types.node import Node, UniformResourceLocatable
 from graph.schema.types.profile import PINNED_ITEMS, ProfileOwner, pinned_connection
 
 if TYPE_CHECKING:
@@ -47,8 +48,8 @@ class RepositoryOwner:
     _row: strawberry.Private[models.Contributor]
 
     @strawberry.field(description="The account's avatar, optionally resized to `size` pixels.")
-    def avatar_url(self, size: int | None = None) -> URI:
-        return with_avatar_size(self._row.avatar_url, size)
+    def avatar_url(self, info: Info[Context, None], size: int | None = None) -> URI:
+        return images.avatar_url(info, self._row.id, self._row.avatar_url, size)
 
     @strawberry.field(description="Public repositories this account owns, from the cache.")
     async def repositories(

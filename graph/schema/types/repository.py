@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
 import strawberry
@@ -13,6 +12,7 @@ from db.showcase import Showcase as ShowcaseRow
 from graph.read import queries
 from graph.read.keys import contributor_page_key, language_page_key, prefetch_repositories, resolved
 from graph.read.pagination import Page, PageArgs
+from graph.schema import images
 from graph.schema.context import Context
 from graph.schema.ids import own_id
 from graph.schema.scalars import URI, DateTime
@@ -58,30 +58,39 @@ class StargazerConnection:
     total_count: int = strawberry.field(description="The number of stargazers, equal to stargazerCount.")
 
 
+def picture_url(self: Showcase, info: Info[Context, None]) -> URI | None:
+    """The curated picture, on our origin when the image proxy is on and its host is allowed."""
+    links = images.links_of(info)
+    if self._image_url is None or self._key is None or links is None:
+        return self._image_url
+    return links.link(images.ImageKind.PICTURE, self._key, self._image_url)
+
+
 @strawberry.type(description="Curated presentation data for a repository, edited by the site owner.")
 class Showcase:
     demo_url: URI | None = strawberry.field(description="A live demo of the project.")
     featured: bool = strawberry.field(description="Whether the repository is featured (pinned).")
     hidden: bool = strawberry.field(description="Whether the repository is hidden from the public API.")
-    image_url: URI | None = strawberry.field(description="A picture of the project.")
+    image_url: URI | None = strawberry.field(resolver=picture_url, description="A picture of the project.")
     position: int | None = strawberry.field(description="Order among featured repositories.")
     summary: str | None = strawberry.field(description="A short curated summary of the project.")
     video_url: URI | None = strawberry.field(description="A video of the project.")
+    _image_url: strawberry.Private[str | None] = None
+    _key: strawberry.Private[str | None] = None
 
     @classmethod
     def of(cls, row: ShowcaseRow | None) -> Showcase:
         if row is None:
-            return cls(
-                demo_url=None, featured=False, hidden=False, image_url=None, position=None, summary=None, video_url=None
-            )
+            return cls(demo_url=None, featured=False, hidden=False, position=None, summary=None, video_url=None)
         return cls(
             demo_url=row.demo_url,
             featured=row.featured,
             hidden=row.hidden,
-            image_url=row.image_url,
             position=row.position,
             summary=row.summary,
             video_url=row.video_url,
+            _image_url=row.image_url,
+            _key=row.key,
         )
 
 
@@ -217,15 +226,16 @@ class Repository(Node, UniformResourceLocatable):
     def _showcase(self, info: Info[Context, None], then: Any) -> Any:
         return resolved(info.context.loaders.showcase_by_key, self._row.full_name_key, then)
 
-    def _open_graph_image_url(self, row: ShowcaseRow | None) -> str:
+    def _open_graph_image_url(self, row: ShowcaseRow | None, links: images.ImageLinks | None) -> str:
         if row is not None and row.image_url:
-            return row.image_url
-        stamp = hashlib.sha256(f"{self._row.id}:{self._row.updated_at.isoformat()}".encode()).hexdigest()
-        return f"https://opengraph.githubassets.com/{stamp[:64]}/{self._row.full_name}"
+            return links.link(images.ImageKind.PICTURE, row.key, row.image_url) if links else row.image_url
+        card = images.card_url(self._row.id, self._row.updated_at, self._row.full_name)
+        return links.link(images.ImageKind.CARD, self._row.id, card) if links else card
 
     @strawberry.field(description="The curated image when one is set, else GitHub's generated social card.")
     def open_graph_image_url(self, info: Info[Context, None]) -> URI:
-        return self._showcase(info, self._open_graph_image_url)  # type: ignore[no-any-return]
+        links = images.links_of(info)
+        return self._showcase(info, lambda row: self._open_graph_image_url(row, links))  # type: ignore[no-any-return]
 
     @strawberry.field(description="Whether openGraphImageUrl is a curated image.")
     def uses_custom_open_graph_image(self, info: Info[Context, None]) -> bool:
