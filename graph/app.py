@@ -15,6 +15,7 @@ from db.engine import create_engine, create_read_engine, create_schema, create_s
 from db.health import IntegrityMonitor
 from db.settings import DatabaseSettings
 from graph.demo.generator import DEMO_VIEWER, load_demo
+from graph.demo.placeholder import DEMO_IMAGE_ORIGIN
 from graph.engine import install as install_planned_execution
 from graph.errors import masked_errors_extension
 from graph.http.cache import PersistedQueries, ResponseCache
@@ -78,7 +79,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.sync.image_proxy:
             image_http = create_image_client()
             stack.push_async_callback(image_http.aclose)
-            services.image_fetcher = ImageFetcher(image_http, settings.sync.image_hosts)
+            hosts = [*settings.sync.image_hosts, *([DEMO_IMAGE_ORIGIN] if settings.api.demo else [])]
+            services.image_fetcher = ImageFetcher(image_http, hosts)
         if settings.api.demo:
             if await load_demo(sessionmaker):
                 logger.info("loaded the demo data set")
@@ -186,7 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         add_possible_types(app, schema)
 
     if settings.sync.image_proxy:
-        add_images(app)
+        add_images(app, demo=settings.api.demo)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -11,12 +11,14 @@ import logging
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from graph.demo.placeholder import placeholder_png
 from graph.http.error_responses import error_response
 from graph.http.negotiation import JSON, etag_matches
 from graph.read.images import avatar_source, card_source, picture_source
 from graph.schema.context import Services
 from graph.schema.images import MAX_AVATAR_SIZE, ImageKind, card_url, parse_image_id, with_avatar_size
 from sync.errors import ImageRefused
+from sync.images.fetch import FetchedImage
 from sync.images.store import save_image, stored_image
 
 log = logging.getLogger(__name__)
@@ -30,8 +32,8 @@ IMAGE_HEADERS = {
 }
 
 
-def add_images(app: FastAPI) -> None:
-    """Route /images/<id> on `app`."""
+def add_images(app: FastAPI, *, demo: bool) -> None:
+    """Route /images/<id> on `app`; with `demo`, every image is a placeholder drawn here (nothing fetched)."""
 
     @app.get("/images/{image_id}", include_in_schema=False)
     async def image(request: Request, image_id: str) -> Response:
@@ -49,6 +51,9 @@ def add_images(app: FastAPI) -> None:
         fetcher = services.image_fetcher
         if source is None or fetcher is None or not fetcher.allows(source):
             return _error(404, "No such image.")
+        if demo:
+            body = placeholder_png(image_id)  # one picture per account or repository, at every size
+            return _image(request, FetchedImage("image/png", body, None).digest, "image/png", body)
         stored = await stored_image(services.sessionmaker, image_id, size)
         if stored is not None and stored.source_url == source:
             return _image(request, stored.digest, stored.content_type, stored.body)

@@ -21,6 +21,7 @@ from graph.schema.query import create_schema
 from graph.settings import ApiSettings
 from sync.images.fetch import MAX_IMAGE_BYTES
 from sync.images.revalidate import revalidate_after_sync
+from sync.images.sniff import sniff
 from sync.settings import SyncSettings
 from tests.fakes.images import OTHER_PNG, PNG, SVG, Answer, ImageHost
 from tests.fakes.server import serve
@@ -271,6 +272,31 @@ async def test_a_curated_picture_on_an_allowed_host_is_served_and_cards_point_at
     assert curated["openGraphImageUrl"].startswith("http://127.0.0.1/images/")
     assert (picture.status_code, picture.content) == (200, OTHER_PNG)
     assert fake.paths() == ["/card.png"]
+
+
+async def test_the_demo_with_the_proxy_on_makes_no_off_origin_image_url(db_settings: DatabaseSettings) -> None:
+    """Every image of the demo's fictional accounts and repositories is a placeholder drawn locally."""
+    query = (
+        "{ viewer { avatarUrl repositories(first: 30) { nodes { openGraphImageUrl showcase { imageUrl } "
+        "owner { avatarUrl } contributors(first: 5) { nodes { avatarUrl(size: 40) } } } } } }"
+    )
+    async with proxied(db_settings, list(SyncSettings().image_hosts), demo=True) as client:
+        answer = await data(client, query)
+        urls = sorted(set(_strings(answer)))
+        responses = [await client.get(url) for url in urls[:5]]
+        sized = next(url for url in urls if "?s=" in url).split("?")[0]
+        small, large = [await client.get(f"{sized}?s={size}") for size in (40, 200)]
+    assert urls and all(url.startswith("http://127.0.0.1/images/") for url in urls)
+    assert small.content == large.content  # one picture per account, whatever the size
+    assert all(response.status_code == 200 and sniff(response.content) == "image/png" for response in responses)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return [value] if isinstance(value, str) else []
 
 
 def test_every_avatar_url_resolver_reads_the_requests_image_links() -> None:
