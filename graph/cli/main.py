@@ -93,6 +93,9 @@ def server_options(settings: ApiSettings) -> dict[str, Any]:
     return {
         "http": limited_protocol(settings.request_head_timeout, settings.max_connections),
         "timeout_keep_alive": settings.keep_alive_timeout,
+        # uvicorn would take X-Forwarded-Proto and -For from 127.0.0.1 whatever the settings say; which proxies
+        # are believed is REPOFOLIO_TRUSTED_PROXIES' to say (graph/http/origin.py).
+        "proxy_headers": False,
     }
 
 

@@ -4,6 +4,7 @@ fetched from a loopback image host (the only hosts on the allowlist here)."""
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,6 +27,7 @@ from sync.settings import SyncSettings
 from tests.fakes.images import OTHER_PNG, PNG, SVG, Answer, ImageHost
 from tests.fakes.server import serve
 from tests.graph.conftest import running_app
+from tests.graph.serving import serve_demo
 
 AVATAR = "{ viewer { avatarUrl(size: 200) } }"
 
@@ -314,3 +316,16 @@ def test_every_avatar_url_resolver_reads_the_requests_image_links() -> None:
         assert definition is not None and hasattr(definition, "fields")
         (field,) = [f for f in definition.fields if f.graphql_name == "avatarUrl" or f.python_name == "avatar_url"]
         assert field.base_resolver is not None and field.base_resolver.info_parameter is not None, name
+
+
+def test_serve_demo_with_the_proxy_on_serves_placeholders_and_ignores_untrusted_forwarding(tmp_path: Path) -> None:
+    """Over a real socket (uvicorn as `serve` runs it): X-Forwarded-Proto from 127.0.0.1 is not believed
+    while REPOFOLIO_TRUSTED_PROXIES does not name it, and the avatar URL answers a PNG drawn locally."""
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "site.example"}
+    with serve_demo(tmp_path / "demo.db", {"REPOFOLIO_IMAGE_PROXY": "on"}) as (address, port):
+        base = f"http://{address}:{port}"
+        response = httpx.post(f"{base}/graphql", json={"query": AVATAR}, headers=forwarded, timeout=10)
+        url = response.json()["data"]["viewer"]["avatarUrl"]
+        image = httpx.get(url, timeout=10)
+    assert url.startswith(f"{base}/images/")
+    assert (image.status_code, sniff(image.content)) == (200, "image/png")
