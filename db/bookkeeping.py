@@ -40,6 +40,8 @@ class SyncRun(Base):
     # What the run left out and why, one line each (e.g. the GraphQL stage without a token).
     skipped: Mapped[str | None] = mapped_column(Text)
     graphql_points: Mapped[int] = mapped_column(default=0, server_default=text("0"))  # GitHub's rateLimit.cost, summed
+    # Which repositories the run read depth data (watchers) for: ALL with a token, NEW_OR_PUSHED without one.
+    depth_scope: Mapped[str | None] = mapped_column(String(20))
 
 
 class CachedResponse(Base):

@@ -70,6 +70,7 @@ class Repository(Base):
     visibility: Mapped[str] = mapped_column(String(20), default="public")
     stargazers_count: Mapped[int] = mapped_column(default=0)
     forks_count: Mapped[int] = mapped_column(default=0)
+    subscribers_count: Mapped[int | None]  # watchers, from the single repository GET; null until fetched
     disk_usage: Mapped[int | None]  # kilobytes, GitHub's `size`
     default_branch: Mapped[str | None] = mapped_column(String(255))
     primary_language_id: Mapped[int | None] = mapped_column(ForeignKey("language.id", ondelete="SET NULL"), index=True)

@@ -16,6 +16,7 @@ from db.data_version import bump_data_version
 from db.models import Contributor, Language, Repository, RepositoryContributor, RepositoryLanguage
 from db.upsert import upsert
 from sync.collect import Snapshot
+from sync.depth import apply_depth
 from sync.linguist import language_color
 from sync.records import Account, Owner, RepositoryRecord
 
@@ -33,6 +34,7 @@ class ApplyResult:
     removed: int
     unchanged: int
     changed: bool  # anything the API serves differs from before
+    depth_scope: str  # which repositories depth data was read for (sync/depth.py)
 
 
 async def apply_snapshot(session: AsyncSession, snapshot: Snapshot, now: datetime) -> ApplyResult:
@@ -101,6 +103,8 @@ async def apply_snapshot(session: AsyncSession, snapshot: Snapshot, now: datetim
         session, snapshot, [repo_id for repo_id in snapshot.details if repo_id in desired], language_ids.ids
     )
     modified |= associations_changed - set(added)
+    depth = {repo_id: found for repo_id, found in snapshot.depth.items() if repo_id in desired}
+    modified |= await apply_depth(session, depth, stored_repos) - set(added)
 
     changed |= await _delete_orphans(session)
     changed |= bool(added or modified or removed_ids)
@@ -113,6 +117,7 @@ async def apply_snapshot(session: AsyncSession, snapshot: Snapshot, now: datetim
         removed=len(removed_ids),
         unchanged=len(existing_listed) - len(modified),
         changed=changed,
+        depth_scope=snapshot.depth_scope.value,
     )
 
 

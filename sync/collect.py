@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Contributor, Repository
+from sync.depth import Depth, DepthScope, depth_scope, fetch_depth, needs_depth
 from sync.errors import RepositoryGone
 from sync.github.client import GitHubClient
 from sync.records import ContributorRecord, Owner, RepositoryRecord
@@ -36,6 +37,7 @@ class CachedState:
 
     owner_types: dict[str, str]  # login_key -> "User" | "Organization"
     repositories: dict[int, tuple[datetime | None, datetime | None]]  # id -> (pushed_at, synced_at)
+    depth_known: frozenset[int] = frozenset()  # repositories whose depth data (sync/depth.py) was read
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class Snapshot:
     owners: list[Owner] = field(default_factory=list)
     repositories: list[RepositoryRecord] = field(default_factory=list)
     details: dict[int, Details] = field(default_factory=dict)  # repositories whose details were fetched
+    depth: dict[int, Depth] = field(default_factory=dict)  # repositories whose depth data was fetched
+    depth_scope: DepthScope = DepthScope.ALL
     gone: set[int] = field(default_factory=set)  # listed, then 404 on their details
 
 
@@ -59,10 +63,15 @@ async def load_state(sessionmaker: async_sessionmaker[AsyncSession]) -> CachedSt
         owners = await session.execute(
             select(Contributor.login_key, Contributor.type).where(Contributor.is_owner.is_(True))
         )
-        repos = await session.execute(select(Repository.id, Repository.pushed_at, Repository.synced_at))
+        repos = (
+            await session.execute(
+                select(Repository.id, Repository.pushed_at, Repository.synced_at, Repository.subscribers_count)
+            )
+        ).all()
         return CachedState(
             owner_types={key: kind for key, kind in owners},
-            repositories={repo_id: (pushed, synced) for repo_id, pushed, synced in repos},
+            repositories={repo_id: (pushed, synced) for repo_id, pushed, synced, _ in repos},
+            depth_known=frozenset(repo_id for repo_id, _, _, watchers in repos if watchers is not None),
         )
 
 
@@ -103,7 +112,14 @@ async def collect(
                 snapshot.repositories.append(record)
     report(Progress("owners", len(logins), len(logins)))
 
-    wanted = [record for record in snapshot.repositories if needs_details(record, state)]
+    snapshot.depth_scope = scope = depth_scope(client)
+    details_wanted = {record.id for record in snapshot.repositories if needs_details(record, state)}
+    depth_wanted = {
+        record.id
+        for record in snapshot.repositories
+        if needs_depth(scope, details_wanted=record.id in details_wanted, known=record.id in state.depth_known)
+    }
+    wanted = [record for record in snapshot.repositories if record.id in details_wanted | depth_wanted]
     done = 0
     report(Progress("details", 0, len(wanted)))
 
@@ -113,15 +129,18 @@ async def collect(
         # applying: its stored answers are still good when fetched after its last push.
         fresh_since = (record.pushed_at or record.created_at) if record.id not in state.repositories else None
         try:
-            languages = await client.get_languages(record, fresh_since=fresh_since)
-            contributors = (
-                await client.get_contributors(record, fresh_since=fresh_since) if languages is not None else None
-            )
+            if record.id in details_wanted:
+                languages = await client.get_languages(record, fresh_since=fresh_since)
+                contributors = (
+                    await client.get_contributors(record, fresh_since=fresh_since) if languages is not None else None
+                )
+                snapshot.details[record.id] = Details(languages, contributors)
+            if record.id in depth_wanted:
+                snapshot.depth[record.id] = await fetch_depth(client, record, fresh_since=fresh_since)
         except RepositoryGone:
             log.info("%s vanished while syncing", record.full_name)
             snapshot.gone.add(record.id)
-        else:
-            snapshot.details[record.id] = Details(languages, contributors)
+            snapshot.details.pop(record.id, None)
         done += 1
         report(Progress("details", done, len(wanted), record.full_name))
 

@@ -125,6 +125,7 @@ async def _refresh(
         }
         if result is not None:
             values.update(
+                depth_scope=result.depth_scope,
                 repositories_added=result.added,
                 repositories_updated=result.updated,
                 repositories_removed=result.removed,

@@ -174,6 +174,8 @@ class _Builder:
             "visibility": "public",
             "stargazers_count": stars,
             "forks_count": int(stars * rng.uniform(0.03, 0.2)),
+            # Watchers from the id, not the generator: a draw here would shift every later demo value.
+            "subscribers_count": 1 + stars // 15 + number % 4,
             "disk_usage": None,
             "default_branch": "master"
             if created < datetime(2020, 10, 1, tzinfo=UTC) and rng.random() < 0.6

@@ -1,4 +1,4 @@
-"""The schema's custom scalars (DateTime, URI) and the Strawberry config that maps them."""
+"""The schema's custom scalars (DateTime, URI, HTML) and the Strawberry config that maps them."""
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NewType, TypeAlias
@@ -12,9 +12,11 @@ if TYPE_CHECKING:
     # name the GraphQL scalars (in `scalar_map` below), so to the type checker they are the plain types.
     DateTime: TypeAlias = datetime
     URI: TypeAlias = str
+    HTML: TypeAlias = str
 else:
     DateTime = NewType("DateTime", datetime)
     URI = NewType("URI", str)
+    HTML = NewType("HTML", str)
 
 
 def _serialize_datetime(value: datetime) -> str:
@@ -56,6 +58,12 @@ def schema_config() -> StrawberryConfig:
             URI: strawberry.scalar(
                 name="URI",
                 description="An RFC 3986 URI, e.g. https://github.com/octocat.",
+                serialize=str,
+                parse_value=str,
+            ),
+            HTML: strawberry.scalar(
+                name="HTML",
+                description="A string of HTML, as GitHub renders it.",
                 serialize=str,
                 parse_value=str,
             ),

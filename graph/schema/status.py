@@ -42,8 +42,22 @@ class SyncTrigger(Enum):
     STARTUP = "STARTUP"
 
 
+@strawberry.enum(description="Which repositories a sync run read depth data (watchers) for.")
+class SyncDepthScope(Enum):
+    ALL = strawberry.enum_value("ALL", description="Every repository: with a token a 304 costs nothing.")
+    NEW_OR_PUSHED = strawberry.enum_value(
+        "NEW_OR_PUSHED",
+        description="Without a token: only repositories new to the cache or pushed since the last run, so "
+        "a new watcher of a repository without a push waits for its next push (or a run with a token).",
+    )
+
+
 @strawberry.type(description="One refresh of the cache from GitHub.")
 class SyncRun(Node):
+    depth_scope: SyncDepthScope | None = strawberry.field(
+        description="Which repositories the run read depth data for; null for a run that did not finish "
+        "or was recorded before depth data existed."
+    )
     error: str | None = strawberry.field(description="Why the run failed, in one line.")
     finished_at: DateTime | None = strawberry.field(description="When the run ended.")
     github_requests: int = strawberry.field(description="Requests sent to GitHub (REST and GraphQL).")
@@ -67,6 +81,7 @@ class SyncRun(Node):
     @classmethod
     def of(cls, row: SyncRunRow) -> SyncRun:
         return cls(
+            depth_scope=SyncDepthScope(row.depth_scope) if row.depth_scope else None,
             error=row.error,
             finished_at=row.finished_at,
             github_requests=row.github_requests,

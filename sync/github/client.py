@@ -3,7 +3,7 @@
 import asyncio
 import copy
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -19,6 +19,8 @@ from sync.records import ContributorRecord, Owner, RepositoryRecord, is_public_r
 from sync.settings import SyncSettings
 
 PER_PAGE = 100
+WITHHELD = frozenset({403, 451})  # a repository too large to serve, or blocked
+ABSENCE_RECHECK = timedelta(days=7)  # an answer without an ETag is charged each time it is asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,11 @@ class GitHubClient:
         return self._transport.stats.rate_limit
 
     @property
+    def has_token(self) -> bool:
+        """Whether requests carry a token: only then does GitHub answer a conditional GET's 304 for free."""
+        return self._transport.settings.token is not None
+
+    @property
     def concurrency(self) -> int:
         return self._transport.settings.concurrency
 
@@ -105,6 +112,25 @@ class GitHubClient:
                     repositories.append(record)
         return Listing(repositories=repositories, not_modified=all_not_modified)
 
+    async def get_watcher_count(self, repo: RepositoryRecord, *, fresh_since: datetime | None = None) -> int | None:
+        """GitHub's `subscribers_count` (watchers), which only the single repository GET carries: with a token
+        its conditional GET costs nothing when unchanged. None while GitHub withholds the repository (403,
+        451): such an answer carries no ETag, so it is asked again after ABSENCE_RECHECK only. A 404 raises
+        RepositoryGone."""
+        url = self.url(f"/repos/{quote(repo.full_name, safe='/')}")
+        stored = await self.cache.get(url) if self.cache is not None else None
+        if stored is not None and stored.status in WITHHELD and stored.fetched_at > datetime.now(UTC) - ABSENCE_RECHECK:
+            return None
+        page = await rest.get(
+            self._transport, self.cache, url, accept={404, *WITHHELD}, fresh_since=fresh_since, keep=_watchers_only
+        )
+        if page.status == 404:
+            raise RepositoryGone(repo.full_name, url=url_path(url))
+        if page.status in WITHHELD:
+            return None
+        data = _expect_object(page.data, url_path(url))
+        return int(data.get("subscribers_count") or 0)
+
     async def get_languages(
         self, repo: RepositoryRecord, *, fresh_since: datetime | None = None
     ) -> dict[str, int] | None:
@@ -145,6 +171,11 @@ def _expect_object(data: Any, where: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise GitHubError(f"GitHub sent an unexpected payload for {where}", url=where)
     return data
+
+
+def _watchers_only(data: Any) -> Any:
+    # The full repository payload is ~6 KB; the cache keeps (and a 304 reuses) the one count read from it.
+    return {"subscribers_count": data.get("subscribers_count")} if isinstance(data, dict) else data
 
 
 def _public_only(data: Any) -> Any:

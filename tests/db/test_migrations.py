@@ -255,3 +255,19 @@ async def test_0005_images_adds_an_empty_image_table_to_a_database_at_0002_and_k
     assert "image" in tables and images == 0
     assert "image" not in after_downgrade
     assert await read_rows(url) == before
+
+
+async def test_an_upgraded_database_has_depth_columns_unknown_until_its_next_sync(
+    db_settings: DatabaseSettings,
+) -> None:
+    """0003_repository_depth on a 195a580 database: every repository's watcher count is null (unknown, so
+    the next sync reads it even without a token) and earlier runs have no depth scope; the rest is intact."""
+    url = db_settings.database_url
+    await make_195a580_database(url)
+    before = await read_rows(url)
+    async with open_database(db_settings) as sessionmaker, sessionmaker() as session:
+        watchers = list(await session.scalars(select(Repository.subscribers_count).order_by(Repository.id)))
+        scopes = list(await session.scalars(select(bookkeeping.SyncRun.depth_scope)))
+    assert watchers == [None, None, None]
+    assert scopes and set(scopes) == {None}
+    assert await read_rows(url) == before

@@ -1,4 +1,4 @@
-"""Repository owners: the RepositoryOwner interface, User and Organization."""
+"""Repository owners: the RepositoryOwner interface, User and Organization; connections of users."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from graph.schema import images
 from graph.schema.context import Context
 from graph.schema.ids import own_id
 from graph.schema.scalars import URI, DateTime
+from graph.schema.types.connection import PageInfo
 from graph.schema.types.enums import (
     PinnableItemType,
     RepositoryAffiliation,
@@ -158,3 +159,22 @@ class Organization(Node, RepositoryOwner, ProfileOwner, UniformResourceLocatable
 
 def owner_of(row: models.Contributor) -> User | Organization:
     return Organization.of(row) if row.type == "Organization" else User.of(row)
+
+
+@strawberry.type(description="An edge to a user.")
+class UserEdge:
+    cursor: str = strawberry.field(description="Where this edge sits in the connection.")
+    node: User | None = strawberry.field(description="The user.")
+
+
+@strawberry.type(description="A page of users.")
+class UserConnection:
+    edges: list[UserEdge | None] | None = strawberry.field(description="The users with cursors.")
+    nodes: list[User | None] | None = strawberry.field(description="The users on this page.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+    total_count: int = strawberry.field(description="How many users there are, across all pages.")
+
+    @classmethod
+    def count_only(cls, total_count: int) -> UserConnection:
+        """The count of people the cache does not list (e.g. watchers): no edges or nodes, no further page."""
+        return cls(edges=[], nodes=[], page_info=PageInfo.of(Page.empty()), total_count=total_count)

@@ -1,4 +1,4 @@
-"""The Repository type, its parts (license, ref, showcase, stargazers) and its connections."""
+"""The Repository type, its parts (license, ref, showcase, stargazers, HTML descriptions) and its connections."""
 
 from __future__ import annotations
 
@@ -9,22 +9,22 @@ from strawberry.types import Info
 
 from db import models
 from db.showcase import Showcase as ShowcaseRow
+from graph.errors import ErrorCode, client_error
 from graph.read import queries
 from graph.read.keys import contributor_page_key, language_page_key, prefetch_repositories, resolved
 from graph.read.pagination import Page, PageArgs
 from graph.schema import images
 from graph.schema.context import Context
+from graph.schema.description_html import description_html, short_description_html
 from graph.schema.ids import own_id
-from graph.schema.scalars import URI, DateTime
+from graph.schema.scalars import HTML, URI, DateTime
 from graph.schema.types.connection import PageInfo, connection
 from graph.schema.types.contributor import RepositoryContributorConnection
-from graph.schema.types.enums import (
-    RepositoryVisibility,
-)
+from graph.schema.types.enums import RepositoryAffiliation, RepositoryPrivacy, RepositoryVisibility
 from graph.schema.types.inputs import ContributorOrder, LanguageOrder, RepositoryOrder, StarOrder, order_of
 from graph.schema.types.language import Language, LanguageConnection, language_or_none
 from graph.schema.types.node import Node, UniformResourceLocatable, path_of
-from graph.schema.types.owner import RepositoryOwner, owner_of
+from graph.schema.types.owner import OWNER_AFFILIATIONS_DEFAULT, RepositoryOwner, UserConnection, owner_of
 from graph.schema.types.topic import RepositoryTopic, RepositoryTopicConnection, RepositoryTopicEdge, repository_topic
 
 
@@ -147,6 +147,60 @@ class Repository(Node, UniformResourceLocatable):
     def default_branch_ref(self) -> Ref | None:
         branch = self._row.default_branch
         return Ref(name=branch, prefix="refs/heads/") if branch else None
+
+    @strawberry.field(
+        name="descriptionHTML",
+        description="The description rendered to HTML as GitHub renders it: escaped, emoji shortcodes and emoji as "
+        "<g-emoji> elements, in a <div> (<div></div> without a description).",
+    )
+    def description_html(self) -> HTML:
+        return description_html(self._row.description)
+
+    @strawberry.field(
+        name="shortDescriptionHTML",
+        description="The description rendered to HTML without a wrapper or links, cut to `limit` characters "
+        "with a closing …; an empty string without a description.",
+    )
+    def short_description_html(
+        self, limit: Annotated[int | None, strawberry.argument(description="How many characters to return.")] = 200
+    ) -> HTML:
+        if limit is None or limit < 1:
+            raise client_error("shortDescriptionHTML's limit must be a positive number.", ErrorCode.BAD_USER_INPUT)
+        return short_description_html(self._row.description, limit)
+
+    @strawberry.field(description="The fork count as a connection: nodes are empty (the cache keeps counts only).")
+    def forks(
+        self,
+        affiliations: list[RepositoryAffiliation | None] | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        first: int | None = None,
+        has_issues_enabled: bool | None = None,
+        is_locked: bool | None = None,
+        last: int | None = None,
+        order_by: RepositoryOrder | None = None,
+        owner_affiliations: list[RepositoryAffiliation | None] | None = OWNER_AFFILIATIONS_DEFAULT,
+        privacy: RepositoryPrivacy | None = None,
+        visibility: RepositoryVisibility | None = None,
+    ) -> RepositoryConnection:
+        PageArgs.parse("forks", first, last, after, before)
+        return RepositoryConnection(
+            edges=[], nodes=[], page_info=PageInfo.of(Page.empty()), total_count=self._row.forks_count
+        )
+
+    @strawberry.field(
+        description="Accounts watching the repository (GitHub's subscribers, not its stargazers), as a count: "
+        "nodes are empty. 0 until a sync has read it."
+    )
+    def watchers(
+        self,
+        after: str | None = None,
+        before: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+    ) -> UserConnection:
+        PageArgs.parse("watchers", first, last, after, before)
+        return UserConnection.count_only(self._row.subscribers_count or 0)
 
     @strawberry.field(description="The repository's license, or null.")
     def license_info(self) -> License | None:

@@ -1,0 +1,173 @@
+"""Depth data in the sync (issue 13): watchers read from the single repository GET, every run with a token
+(conditional, so a no-change run is charged nothing), for new or pushed repositories without one."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+import strawberry
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.bookkeeping import SyncRun
+from db.data_version import read_data_version
+from graph.schema.description_html import description_html
+from graph.schema.query import create_schema
+from sync.github.client import GitHubClient
+from sync.github.transport import create_http_client
+from sync.refresh import SyncSummary, refresh
+from sync.settings import SyncSettings
+from tests.fakes.github import GITHUB_API, FakeGitHub
+from tests.graph.conftest import make_execute, ok
+from tests.sync.conftest import TOKEN, SyncOnce, repositories
+
+Maker = async_sessionmaker[AsyncSession]
+
+REPOSITORIES = """
+query($login: String!) {
+  repositoryOwner(login: $login) {
+    repositories(first: 100) {
+      nodes {
+        nameWithOwner descriptionHTML shortDescriptionHTML(limit: 200) defaultBranchRef { name }
+        forkCount forks { totalCount } stargazers { totalCount } watchers { totalCount }
+      }
+    }
+  }
+}
+"""
+
+
+@pytest.fixture
+def watched(fake: FakeGitHub) -> FakeGitHub:
+    for owner, name, watchers in (("octocat", "hello", 4), ("octocat", "fork", 1), ("acme", "anvil", 12)):
+        fake.set_repo(owner, name, watchers=watchers, forks=watchers + 1)
+    fake.set_repo("octocat", "hello", description='Say "hi" :wave: & <wave> back')
+    return fake
+
+
+@pytest.fixture
+def with_token(sessionmaker: Maker, watched: FakeGitHub) -> SyncOnce:
+    settings = SyncSettings(github_owners="octocat,acme", github_token=TOKEN, github_api_url=GITHUB_API)
+
+    async def run(**kwargs: Any) -> SyncSummary:
+        async with create_http_client(settings, transport=httpx.MockTransport(watched.handle)) as http:
+            return await refresh(sessionmaker, GitHubClient(http, settings), settings, trigger="CLI", **kwargs)
+
+    return run
+
+
+async def watchers(sessionmaker: Maker) -> dict[str, int | None]:
+    return {name: row.subscribers_count for name, row in (await repositories(sessionmaker)).items()}
+
+
+async def depth_scope(sessionmaker: Maker, run_id: int) -> str | None:
+    async with sessionmaker() as session:
+        return await session.scalar(select(SyncRun.depth_scope).where(SyncRun.id == run_id))
+
+
+async def test_a_synced_repository_answers_every_depth_field_as_the_fake_holds_it(
+    with_token: SyncOnce, sessionmaker: Maker, reads: Maker, watched: FakeGitHub
+) -> None:
+    """After a sync, each repository's descriptionHTML, default branch and fork, star and watcher counts are
+    the fake's (watchers being GitHub's subscribers_count, not its watchers_count)."""
+    assert (await with_token()).succeeded
+    execute = make_execute(create_schema(), sessionmaker, reads)
+    for login in ("octocat", "acme"):
+        data = await ok(execute, REPOSITORIES, {"login": login})
+        nodes = data["repositoryOwner"]["repositories"]["nodes"]
+        held = {r.full_name: r for r in watched.repos_by_id.values() if r.owner.login == login and not r.private}
+        assert sorted(node["nameWithOwner"] for node in nodes) == sorted(held)
+        for node in nodes:
+            repo = held[node["nameWithOwner"]]
+            html = description_html(repo.description)
+            assert node == {
+                "nameWithOwner": repo.full_name,
+                "descriptionHTML": html,
+                "shortDescriptionHTML": html.removeprefix("<div>").removesuffix("</div>"),
+                "defaultBranchRef": {"name": repo.default_branch},
+                "forkCount": repo.forks,
+                "forks": {"totalCount": repo.forks},
+                "stargazers": {"totalCount": repo.stargazers},
+                "watchers": {"totalCount": repo.watchers},
+            }
+    hello = await ok(execute, '{ repository(owner: "octocat", name: "hello") { descriptionHTML } }')
+    assert hello["repository"]["descriptionHTML"] == (
+        '<div>Say "hi" <g-emoji class="g-emoji" alias="wave" fallback-src="https://github.githubassets.com/images/'
+        'icons/emoji/unicode/1f44b.png">👋</g-emoji> &amp; &lt;wave&gt; back</div>'
+    )
+
+
+async def test_with_a_token_a_no_change_sync_is_charged_nothing_and_a_new_watcher_is_followed_without_a_push(
+    with_token: SyncOnce, sessionmaker: Maker, watched: FakeGitHub
+) -> None:
+    """With a token every repository's GET is asked each run: all 304 (free) when nothing changed, and a
+    new watcher on a repository nobody pushed to lands in the next run."""
+    first = await with_token()
+    assert first.succeeded and await depth_scope(sessionmaker, first.run_id) == "ALL"
+    assert await watchers(sessionmaker) == {"acme/anvil": 12, "octocat/fork": 1, "octocat/hello": 4, "octocat/old": 0}
+    watched.reset_log()
+
+    quiet = await with_token()
+
+    # 2 profiles, 2 listings (today's no-change cost) and 4 repository GETs: every one a 304, none charged.
+    assert quiet.succeeded and quiet.unchanged == 4 and not quiet.data_changed
+    assert (quiet.github_requests, quiet.not_modified) == (8, 8)
+    assert quiet.github_requests - quiet.not_modified == 0
+    assert sorted(call.path for call in watched.requests if call.path.startswith("/repos/")) == [
+        "/repos/acme/anvil", "/repos/octocat/fork", "/repos/octocat/hello", "/repos/octocat/old",
+    ]  # fmt: skip
+    async with sessionmaker() as session:
+        version = await read_data_version(session)
+
+    watched.set_repo("acme", "anvil", watchers=13)  # no push, no listing change
+    followed = await with_token()
+
+    assert followed.succeeded and followed.updated == 1
+    assert (await watchers(sessionmaker))["acme/anvil"] == 13
+    async with sessionmaker() as session:
+        assert await read_data_version(session) == version + 1
+
+
+async def test_without_a_token_watchers_are_read_for_new_and_pushed_repositories_only(
+    sync_once: SyncOnce, sessionmaker: Maker, watched: FakeGitHub
+) -> None:
+    """60 requests an hour and 304s charged: a watcher change waits for the repository's next push, and the
+    run records NEW_OR_PUSHED so syncStatus can say so."""
+    first = await sync_once()
+    assert await depth_scope(sessionmaker, first.run_id) == "NEW_OR_PUSHED"
+    assert (await watchers(sessionmaker))["acme/anvil"] == 12
+    watched.set_repo("acme", "anvil", watchers=13)
+    watched.reset_log()
+
+    quiet = await sync_once()
+    assert quiet.succeeded and quiet.github_requests == 4  # profiles and listings only
+    assert (await watchers(sessionmaker))["acme/anvil"] == 12
+
+    watched.set_repo("acme", "anvil", pushed_at=datetime(2025, 1, 1, tzinfo=UTC))
+    pushed = await sync_once()
+    assert pushed.succeeded and (await watchers(sessionmaker))["acme/anvil"] == 13
+
+
+async def test_a_withheld_repository_has_no_watcher_count_and_is_not_asked_again_within_a_week(
+    with_token: SyncOnce, sessionmaker: Maker, watched: FakeGitHub
+) -> None:
+    """451 on the repository GET keeps the repository with watchers unknown (0 in the API); the answer has no
+    ETag, so asking every night would be charged: it is asked again after a week."""
+    watched.add_repo("octocat", "blocked", language_bytes={"Python": 7})
+    watched.block_repo("octocat", "blocked")
+    assert (await with_token()).succeeded
+    assert (await watchers(sessionmaker))["octocat/blocked"] is None
+    watched.reset_log()
+    assert (await with_token()).succeeded
+    assert watched.count("/repos/octocat/blocked") == 0
+
+
+async def test_sync_status_says_which_repositories_the_last_run_read_depth_data_for(
+    sync_once: SyncOnce, sessionmaker: Maker, reads: Maker
+) -> None:
+    """syncStatus.lastRun.depthScope is NEW_OR_PUSHED after a token-less run."""
+    assert (await sync_once()).succeeded
+    schema: strawberry.Schema = create_schema()
+    data = await ok(make_execute(schema, sessionmaker, reads), "{ syncStatus { lastRun { depthScope } } }")
+    assert data == {"syncStatus": {"lastRun": {"depthScope": "NEW_OR_PUSHED"}}}
