@@ -1,4 +1,4 @@
-"""The five models of the cached graph. GitHub's numeric ids are the natural keys."""
+"""The models of the cached graph. GitHub's numeric ids are the natural keys."""
 
 from datetime import datetime
 from typing import Any
@@ -102,6 +102,22 @@ class RepositoryContributor(Base):
         ForeignKey("contributor.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     contributions: Mapped[int]
+
+
+class RepositoryReadme(Base):
+    """A repository's README as REST /readme answered it, or its absence (status 404, 409, 451 or 403)."""
+
+    __tablename__ = "repository_readme"
+
+    repository_id: Mapped[int] = mapped_column(ForeignKey("repository.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[int]  # 200: present; otherwise why there is none, re-checked sparingly (sync/depth.py)
+    path: Mapped[str | None] = mapped_column(String(1000))  # as git spells it: matched case-sensitively
+    oid: Mapped[str | None] = mapped_column(String(40))
+    byte_size: Mapped[int | None]  # of the whole file, truncated or not
+    text: Mapped[str | None] = mapped_column(Text)  # null for a binary README
+    is_binary: Mapped[bool] = mapped_column(default=False)
+    is_truncated: Mapped[bool] = mapped_column(default=False)
+    checked_at: Mapped[datetime]
 
 
 def showcase_key(full_name: str) -> str:

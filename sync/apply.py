@@ -103,8 +103,9 @@ async def apply_snapshot(session: AsyncSession, snapshot: Snapshot, now: datetim
         session, snapshot, [repo_id for repo_id in snapshot.details if repo_id in desired], language_ids.ids
     )
     modified |= associations_changed - set(added)
-    depth = {repo_id: found for repo_id, found in snapshot.depth.items() if repo_id in desired}
-    modified |= await apply_depth(session, depth, stored_repos) - set(added)
+    watchers = {repo_id: count for repo_id, count in snapshot.watchers.items() if repo_id in desired}
+    readmes = {repo_id: found for repo_id, found in snapshot.readmes.items() if repo_id in desired}
+    modified |= await apply_depth(session, watchers, readmes, stored_repos, now) - set(added)
 
     changed |= await _delete_orphans(session)
     changed |= bool(added or modified or removed_ids)

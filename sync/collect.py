@@ -4,13 +4,21 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import Contributor, Repository
-from sync.depth import Depth, DepthScope, depth_scope, fetch_depth, needs_depth
+from db.models import Contributor, Repository, RepositoryReadme
+from sync.depth import (
+    DepthScope,
+    Readme,
+    depth_scope,
+    fetch_readme,
+    fetch_watchers,
+    needs_depth,
+    needs_readme,
+)
 from sync.errors import RepositoryGone
 from sync.github.client import GitHubClient
 from sync.records import ContributorRecord, Owner, RepositoryRecord
@@ -37,7 +45,8 @@ class CachedState:
 
     owner_types: dict[str, str]  # login_key -> "User" | "Organization"
     repositories: dict[int, tuple[datetime | None, datetime | None]]  # id -> (pushed_at, synced_at)
-    depth_known: frozenset[int] = frozenset()  # repositories whose depth data (sync/depth.py) was read
+    depth_known: frozenset[int] = frozenset()  # repositories whose watchers (sync/depth.py) were read
+    readmes: dict[int, tuple[int, datetime]] = field(default_factory=dict)  # id -> (status, checked_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +62,8 @@ class Snapshot:
     owners: list[Owner] = field(default_factory=list)
     repositories: list[RepositoryRecord] = field(default_factory=list)
     details: dict[int, Details] = field(default_factory=dict)  # repositories whose details were fetched
-    depth: dict[int, Depth] = field(default_factory=dict)  # repositories whose depth data was fetched
+    watchers: dict[int, int | None] = field(default_factory=dict)  # repositories whose watchers were fetched
+    readmes: dict[int, Readme] = field(default_factory=dict)  # repositories whose README was asked
     depth_scope: DepthScope = DepthScope.ALL
     gone: set[int] = field(default_factory=set)  # listed, then 404 on their details
 
@@ -68,7 +78,11 @@ async def load_state(sessionmaker: async_sessionmaker[AsyncSession]) -> CachedSt
                 select(Repository.id, Repository.pushed_at, Repository.synced_at, Repository.subscribers_count)
             )
         ).all()
+        readmes = await session.execute(
+            select(RepositoryReadme.repository_id, RepositoryReadme.status, RepositoryReadme.checked_at)
+        )
         return CachedState(
+            readmes={repo_id: (status, checked) for repo_id, status, checked in readmes},
             owner_types={key: kind for key, kind in owners},
             repositories={repo_id: (pushed, synced) for repo_id, pushed, synced, _ in repos},
             depth_known=frozenset(repo_id for repo_id, _, _, watchers in repos if watchers is not None),
@@ -119,7 +133,14 @@ async def collect(
         for record in snapshot.repositories
         if needs_depth(scope, details_wanted=record.id in details_wanted, known=record.id in state.depth_known)
     }
-    wanted = [record for record in snapshot.repositories if record.id in details_wanted | depth_wanted]
+    now = datetime.now(UTC)
+    readme_wanted = {
+        record.id
+        for record in snapshot.repositories
+        if needs_readme(scope, details_wanted=record.id in details_wanted, stored=state.readmes.get(record.id), now=now)
+    }
+    asked = details_wanted | depth_wanted | readme_wanted
+    wanted = [record for record in snapshot.repositories if record.id in asked]
     done = 0
     report(Progress("details", 0, len(wanted)))
 
@@ -136,11 +157,14 @@ async def collect(
                 )
                 snapshot.details[record.id] = Details(languages, contributors)
             if record.id in depth_wanted:
-                snapshot.depth[record.id] = await fetch_depth(client, record, fresh_since=fresh_since)
+                snapshot.watchers[record.id] = await fetch_watchers(client, record, fresh_since=fresh_since)
+            if record.id in readme_wanted:
+                snapshot.readmes[record.id] = await fetch_readme(client, record, fresh_since=fresh_since)
         except RepositoryGone:
             log.info("%s vanished while syncing", record.full_name)
             snapshot.gone.add(record.id)
             snapshot.details.pop(record.id, None)
+            snapshot.watchers.pop(record.id, None)
         done += 1
         report(Progress("details", done, len(wanted), record.full_name))
 

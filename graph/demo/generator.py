@@ -11,7 +11,7 @@ import json
 import random
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib.resources import files
@@ -22,10 +22,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import Base
 from db.data_version import bump_data_version
-from db.models import Contributor, Language, Repository, RepositoryContributor, RepositoryLanguage
+from db.models import (
+    Contributor,
+    Language,
+    Repository,
+    RepositoryContributor,
+    RepositoryLanguage,
+    RepositoryReadme,
+)
 from db.profiles import PinnedItem
 from db.showcase import Showcase
 from db.upsert import upsert
+from graph.demo.readmes import demo_readmes
 from sync.linguist import language_color
 
 Row = dict[str, Any]
@@ -51,6 +59,7 @@ class DemoData:
     repository_contributors: list[Row]
     showcases: list[Row]
     pinned_items: list[Row]  # GitHub's pins per owner, in order
+    repository_readmes: list[Row] = field(default_factory=list)
 
 
 @cache
@@ -324,6 +333,7 @@ def generate(user_repos: int = 30, org_repos: int = 10, *, seed: int = 7) -> Dem
         repository_contributors=build.repository_contributors,
         showcases=showcases,
         pinned_items=pinned_items,
+        repository_readmes=demo_readmes(build.repositories, ANCHOR),
     )
 
 
@@ -366,6 +376,7 @@ async def _write(session: AsyncSession, data: DemoData) -> None:
     await _insert(session, RepositoryLanguage, repository_languages)
     await _insert(session, RepositoryContributor, data.repository_contributors)
     await _insert(session, PinnedItem, data.pinned_items)
+    await _insert(session, RepositoryReadme, data.repository_readmes)
     # Curation written by hand before the demo was loaded wins over the demo's own.
     await upsert(session, Showcase, data.showcases, conflict=["key"], update=[])
     await bump_data_version(session)

@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.exceptions import WrongNumberOfResultsReturned
 
 from db.base import Base
-from db.models import Contributor, Language, Repository
+from db.models import Contributor, Language, Repository, RepositoryReadme
 from db.showcase import Showcase
 from graph.read import pins, queries
 from graph.read.pagination import Page
@@ -157,6 +157,7 @@ class Loaders:
     language_by_id: DataLoader[int, Language | None]
     language_by_name: DataLoader[str, Language | None]
     showcase_by_key: DataLoader[str, Showcase | None]
+    readme_by_repository_id: DataLoader[int, RepositoryReadme | None]
     contributions_by_contributor_id: DataLoader[int, int]
     repositories_by_owner_id: DataLoader[tuple[Any, ...], Page[Repository]]
     pinned_by_owner_id: DataLoader[tuple[Any, ...], Page[Repository]]
@@ -235,6 +236,7 @@ def create_loaders(sessionmaker: Reads, *, include_hidden: bool = False) -> Load
         language_by_id=by_column(Language, Language.id),
         language_by_name=by_column(Language, Language.name),
         showcase_by_key=by_column(Showcase, Showcase.key),
+        readme_by_repository_id=by_column(RepositoryReadme, RepositoryReadme.repository_id),
         contributions_by_contributor_id=DataLoader(load_fn=to_the_end(contribution_totals)),
         repositories_by_owner_id=pages(queries.repository_pages),
         pinned_by_owner_id=pages(lambda s, ids, *a: pins.pinned_pages(s, ids, include_hidden, *a)),

@@ -22,4 +22,4 @@ def parse_own_id(node_id: str) -> tuple[str, str] | None:
     return kind, key
 
 
-OWN_KINDS = frozenset({"Contributor", "Language", "License", "Topic", "RepositoryTopic", "SyncRun"})
+OWN_KINDS = frozenset({"Blob", "Contributor", "Language", "License", "Topic", "RepositoryTopic", "SyncRun"})

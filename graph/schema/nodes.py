@@ -21,6 +21,7 @@ from graph.read.queries import TOPIC_NAME, visible_repository
 from graph.schema.context import Context
 from graph.schema.ids import parse_own_id
 from graph.schema.status import SyncRun
+from graph.schema.types.blob import Blob, readme_at
 from graph.schema.types.contributor import Contributor
 from graph.schema.types.language import Language
 from graph.schema.types.node import Node
@@ -98,6 +99,12 @@ async def _own(info: Info[Context, None], kind: str, key: str, node_id: str) -> 
         return repository_topic(row, name) if row is not None and name in (row.topics or ()) else None
     if kind == "License":
         return await _node_loaders(info.context).licenses.load(node_id)
+    if kind == "Blob":  # a README: "<repository id>:<oid>"
+        repository_id, _, oid = key.partition(":")
+        row = await loaders.repository_by_id.load(int(repository_id)) if repository_id.isdigit() else None
+        readme = await loaders.readme_by_repository_id.load(row.id) if row is not None else None
+        found = readme_at(readme, None, None, oid) if row is not None and oid else None
+        return Blob.of(found, RepositoryNode.of(row), row.html_url) if row is not None and found is not None else None
     if kind == "SyncRun" and key.isdigit():
         run = await _node_loaders(info.context).sync_runs.load(int(key))
         return SyncRun.of(run) if run is not None else None

@@ -19,6 +19,7 @@ from graph.schema.mutations import Mutation
 from graph.schema.nodes import resolve_node
 from graph.schema.scalars import schema_config
 from graph.schema.status import SyncStatus, sync_status
+from graph.schema.types.blob import Blob
 from graph.schema.types.connection import connection
 from graph.schema.types.contributor import Contributor, ContributorConnection, ContributorEdge
 from graph.schema.types.inputs import ContributorOrder, LanguageOrder, RepositoryOrder, descending, order_of
@@ -230,6 +231,7 @@ def create_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        types=[Blob],  # reached only through the GitObject interface
         extensions=extensions or [],
         config=schema_config(),
         execution_context_class=SnapshotExecutionContext,

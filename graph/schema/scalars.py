@@ -1,4 +1,4 @@
-"""The schema's custom scalars (DateTime, URI, HTML) and the Strawberry config that maps them."""
+"""The schema's custom scalars (DateTime, URI, HTML, GitObjectID) and the Strawberry config that maps them."""
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NewType, TypeAlias
@@ -13,10 +13,12 @@ if TYPE_CHECKING:
     DateTime: TypeAlias = datetime
     URI: TypeAlias = str
     HTML: TypeAlias = str
+    GitObjectID: TypeAlias = str
 else:
     DateTime = NewType("DateTime", datetime)
     URI = NewType("URI", str)
     HTML = NewType("HTML", str)
+    GitObjectID = NewType("GitObjectID", str)
 
 
 def _serialize_datetime(value: datetime) -> str:
@@ -58,6 +60,12 @@ def schema_config() -> StrawberryConfig:
             URI: strawberry.scalar(
                 name="URI",
                 description="An RFC 3986 URI, e.g. https://github.com/octocat.",
+                serialize=str,
+                parse_value=str,
+            ),
+            GitObjectID: strawberry.scalar(
+                name="GitObjectID",
+                description="A Git object ID: 40 hexadecimal digits.",
                 serialize=str,
                 parse_value=str,
             ),

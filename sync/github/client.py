@@ -20,6 +20,7 @@ from sync.settings import SyncSettings
 
 PER_PAGE = 100
 WITHHELD = frozenset({403, 451})  # a repository too large to serve, or blocked
+README_ABSENT = frozenset({403, 404, 409, 451})
 ABSENCE_RECHECK = timedelta(days=7)  # an answer without an ETag is charged each time it is asked
 
 
@@ -131,6 +132,25 @@ class GitHubClient:
         data = _expect_object(page.data, url_path(url))
         return int(data.get("subscribers_count") or 0)
 
+    async def get_readme(
+        self, repo: RepositoryRecord, *, fresh_since: datetime | None = None
+    ) -> tuple[int, dict[str, Any] | None]:
+        """(200, GitHub's content object) for the README, or (status, None) when there is none: 404 (no
+        README), 409 (an empty repository), 451 (blocked) or 403 (too large)."""
+        url = self.url(f"/repos/{quote(repo.full_name, safe='/')}/readme")
+        page = await rest.get(
+            self._transport,
+            self.cache,
+            url,
+            accept=README_ABSENT,
+            fresh_since=fresh_since,
+            keep=_readme_only,
+            store_not_found=True,
+        )
+        if page.status != 200:
+            return page.status, None
+        return 200, _expect_object(page.data, url_path(url))
+
     async def get_languages(
         self, repo: RepositoryRecord, *, fresh_since: datetime | None = None
     ) -> dict[str, int] | None:
@@ -176,6 +196,12 @@ def _expect_object(data: Any, where: str) -> dict[str, Any]:
 def _watchers_only(data: Any) -> Any:
     # The full repository payload is ~6 KB; the cache keeps (and a 304 reuses) the one count read from it.
     return {"subscribers_count": data.get("subscribers_count")} if isinstance(data, dict) else data
+
+
+def _readme_only(data: Any) -> Any:
+    # What the README is; the links beside it are derived from names the cache already holds.
+    fields = ("path", "sha", "size", "encoding", "content")
+    return {key: data.get(key) for key in fields} if isinstance(data, dict) else data
 
 
 def _public_only(data: Any) -> Any:

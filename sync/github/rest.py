@@ -54,11 +54,14 @@ async def get(
     accept: frozenset[int] | set[int] = frozenset(),
     fresh_since: datetime | None = None,
     keep: Callable[[Any], Any] | None = None,
+    store_not_found: bool = False,
 ) -> Page:
     """One page. `fresh_since`: a stored copy fetched at or after it is used without asking GitHub.
 
     With a `cache`, the GET carries the stored ETag as If-None-Match and a 304 reuses the stored body;
-    `keep` filters a fresh body before it is stored or returned."""
+    `keep` filters a fresh body before it is stored or returned. A 404 is stored only with `store_not_found`
+    (where it means an absence, e.g. no README, rather than a vanished repository), so a run resuming one
+    that failed reuses it through `fresh_since` instead of paying for it again."""
     stored = await cache.get(url) if cache is not None else None
     if stored is not None and fresh_since is not None and stored.fetched_at >= fresh_since:
         return _page_from(stored, not_modified=True)
@@ -81,7 +84,7 @@ async def get(
             data = keep(data)
     link = response.links.get("next", {}).get("url") if response.status_code == 200 else None
     next_url = urljoin(str(response.request.url), link) if link else None
-    if cache is not None and response.status_code != 404:
+    if cache is not None and (response.status_code != 404 or store_not_found):
         await cache.put(
             StoredResponse(
                 url=url,

@@ -18,6 +18,7 @@ DOCS = {
     "repo": "https://docs.github.com/rest/repos/repos#get-a-repository",
     "languages": "https://docs.github.com/rest/repos/repos#list-repository-languages",
     "contributors": "https://docs.github.com/rest/repos/repos#list-repository-contributors",
+    "readme": "https://docs.github.com/rest/repos/contents#get-a-repository-readme",
     "user": "https://docs.github.com/rest/users/users#get-a-user",
     "org": "https://docs.github.com/rest/orgs/orgs#get-an-organization",
     "user_repos": "https://docs.github.com/rest/repos/repos#list-repositories-for-a-user",
@@ -167,6 +168,16 @@ def _repo_endpoint(
         return _canned(forced, endpoint, repo)
     if endpoint == "repo":
         return Answer(200, repo_json(repo, api=api, full=True, authorized=authorized))
+    if endpoint == "readme":
+        if repo.readme is None:
+            return not_found(DOCS["readme"])
+        path, content = repo.readme
+        return Answer(
+            200,
+            templates.readme_payload(
+                api=api, full_name=repo.full_name, default_branch=repo.default_branch, path=path, content=content
+            ),
+        )
     if endpoint == "languages":
         return Answer(200, dict(sorted(repo.language_bytes.items(), key=lambda item: -item[1])))
     anon = request.url.params.get("anon", "").lower() in ("1", "true")

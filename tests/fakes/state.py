@@ -9,7 +9,7 @@ from typing import Any
 ACCOUNT_EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
 REPO_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
-REPO_ENDPOINTS = ("repo", "languages", "contributors")
+REPO_ENDPOINTS = ("repo", "languages", "contributors", "readme")
 
 
 @dataclass
@@ -52,6 +52,7 @@ class FakeRepo:
     language_bytes: dict[str, int] = field(default_factory=dict)
     contributors: list[tuple[str, int]] = field(default_factory=list)  # (login, contributions)
     anonymous_contributors: list[tuple[str, str, int]] = field(default_factory=list)  # (name, email, n)
+    readme: tuple[str, bytes] | None = None  # (path, content) of the README GitHub picks, if any
     answers: dict[str, int] = field(default_factory=dict)  # endpoint -> forced status (see FakeGitHub.answer)
     deleted: bool = False
 

@@ -6,6 +6,7 @@ of keys GitHub sends while the values follow the fake's state.
 
 import base64
 import copy
+import hashlib
 import json
 from datetime import datetime
 from functools import cache
@@ -280,3 +281,25 @@ def error_body(message: str, documentation_url: str, status: int, **extra: Any) 
     body: dict[str, Any] = template("basic-error")
     body.update(message=message, documentation_url=documentation_url, status=str(status), **extra)
     return body
+
+
+def readme_payload(*, api: str, full_name: str, default_branch: str, path: str, content: bytes) -> dict[str, Any]:
+    """GET /repos/{o}/{r}/readme: the content-file example for this file, its blob sha as git computes it."""
+    body: dict[str, Any] = _rewritten(
+        "content-file",
+        [
+            ("https://api.github.com", api),
+            ("octokit/octokit.rb", full_name),
+            ("/master/", f"/{default_branch}/"),
+            ("README.md", path),
+            ("3d21ec53a331a6f037a91c368710b99387d012c1", blob_sha(content)),
+        ],
+    )
+    encoded = base64.b64encode(content).decode("ascii")
+    # GitHub wraps the base64 at 60 characters, each line ending in a newline.
+    body.update(size=len(content), content="".join(f"{encoded[i : i + 60]}\n" for i in range(0, len(encoded), 60)))
+    return body
+
+
+def blob_sha(content: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()

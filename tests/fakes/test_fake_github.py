@@ -1,5 +1,7 @@
 """The fake GitHub behaves like GitHub where the client depends on it."""
 
+import base64
+import hashlib
 from collections.abc import AsyncIterator
 
 import httpx
@@ -130,3 +132,17 @@ async def test_moved_to_and_links_to_send_clients_to_another_base(fake: FakeGitH
         moved = await client.get("/users/acme?x=1")
     assert (moved.status_code, moved.headers["Location"]) == (301, "http://127.0.0.1:9/users/acme?x=1")
     assert [headers.get("x-probe") for headers in fake.headers_seen] == ["1", None]
+
+
+async def test_readme_answers_githubs_content_file_or_404(client: httpx.AsyncClient, fake: FakeGitHub) -> None:
+    """/readme carries every key of GitHub's content-file example, the file base64-encoded with git's blob
+    sha; a repository without one answers 404."""
+    content = b"# Repo\n\n" + b"x" * 100
+    fake.set_repo("acme", "repo-0001", readme=("docs/README.md", content))
+    body = (await client.get("/repos/acme/repo-0001/readme")).json()
+    assert set(templates.template("content-file")) <= set(body)
+    assert (body["path"], body["size"], body["encoding"]) == ("docs/README.md", len(content), "base64")
+    assert base64.b64decode(body["content"]) == content and max(map(len, body["content"].split("\n"))) == 60
+    assert body["sha"] == hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
+    assert body["html_url"] == "https://github.com/acme/repo-0001/blob/main/docs/README.md"
+    assert (await client.get("/repos/acme/repo-0002/readme")).status_code == 404

@@ -24,7 +24,8 @@ ISSUED = """{
     repositories(first: 100) { nodes { id name licenseInfo { id key name spdxId }
       primaryLanguage { id name }
       contributors(first: 1) { nodes { id login } }
-      repositoryTopics(first: 1) { nodes { id url topic { id name } } } } } }
+      repositoryTopics(first: 1) { nodes { id url topic { id name } } }
+      object(expression: "HEAD:README.md") { ... on Blob { id oid } } } } }
   organization(login: "fictional-demo-labs") { id login }
   syncStatus { lastRun { id trigger status } }
 }"""
@@ -33,7 +34,7 @@ NODE = """query($id: ID!) { node(id: $id) { __typename ...Fields } }
 fragment Fields on Node { id
   ... on User { login } ... on Organization { login } ... on Repository { name } ... on Contributor { login }
   ... on Language { name } ... on License { key name spdxId } ... on Topic { name }
-  ... on RepositoryTopic { url topic { id name } } ... on SyncRun { trigger status } }"""
+  ... on RepositoryTopic { url topic { id name } } ... on SyncRun { trigger status } ... on Blob { oid } }"""
 
 NODES = NODE.replace("query($id: ID!) { node(id: $id)", "query($ids: [ID!]!) { nodes(ids: $ids)")
 
@@ -61,6 +62,7 @@ async def issued(execute: Execute, demo_db: async_sessionmaker[AsyncSession]) ->
         if node["licenseInfo"] and node["repositoryTopics"]["nodes"]
     )
     repository_topic = repository["repositoryTopics"]["nodes"][0]
+    readme = next(node["object"] for node in data["viewer"]["repositories"]["nodes"] if node["object"])
     return {
         "User": {"id": data["viewer"]["id"], "login": data["viewer"]["login"]},
         "Organization": data["organization"],
@@ -71,6 +73,7 @@ async def issued(execute: Execute, demo_db: async_sessionmaker[AsyncSession]) ->
         "Topic": repository_topic["topic"],
         "RepositoryTopic": repository_topic,
         "SyncRun": data["syncStatus"]["lastRun"],
+        "Blob": readme,
     }
 
 
@@ -101,6 +104,8 @@ INVENTED = [
     own("RepositoryTopic:999999999:demo"),
     own("RepositoryTopic:x"),
     own("SyncRun:999999999"),
+    own("Blob:1:0000000000000000000000000000000000000000"),
+    own("Blob:x"),
     own("Repository:1"),
     "R_kgDOAAAAAA",
     own("07:License999999"),

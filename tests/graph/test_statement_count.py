@@ -252,3 +252,17 @@ async def test_nodes_of_every_kind_issue_the_same_statement_count_however_many_i
     statements, result = await database.counted(schema, query, {"ids": ids}, allow_errors=True)
     assert [node["id"] if node else None for node in result["nodes"]] == ids[:-per_kind] + [None] * per_kind
     assert statements == 9
+
+
+@pytest.mark.parametrize("repos", [3, 60])
+async def test_readmes_of_a_page_cost_one_statement_whatever_its_size(
+    schema: strawberry.Schema, database: Database, repos: int
+) -> None:
+    """user + repositories + one README statement for the whole page, at 3 and 60 repositories."""
+    data = generate(user_repos=repos, org_repos=0)
+    await load_rows(database.sessionmaker, data)
+    query = """{ user(login: "%s") { repositories(first: 100) {
+      nodes { object(expression: "HEAD:README.md") { ... on Blob { text } } } } } }"""
+    count, result = await database.counted(schema, query % data.viewer, {})
+    assert len(result["user"]["repositories"]["nodes"]) == repos
+    assert count == 3

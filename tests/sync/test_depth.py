@@ -1,28 +1,33 @@
 """Depth data in the sync (issue 13): watchers read from the single repository GET, every run with a token
 (conditional, so a no-change run is charged nothing), for new or pushed repositories without one."""
 
-from datetime import UTC, datetime
+import base64
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.bookkeeping import SyncRun
 from db.data_version import read_data_version
+from db.models import Repository, RepositoryReadme
 from graph.schema.description_html import description_html
 from graph.schema.query import create_schema
+from sync.depth import README_CAP, Readme
 from sync.github.client import GitHubClient
 from sync.github.transport import create_http_client
 from sync.refresh import SyncSummary, refresh
 from sync.settings import SyncSettings
 from tests.fakes.github import GITHUB_API, FakeGitHub
+from tests.fakes.templates import blob_sha
 from tests.graph.conftest import make_execute, ok
 from tests.sync.conftest import TOKEN, SyncOnce, repositories
 
 Maker = async_sessionmaker[AsyncSession]
+HELLO_README = b"# Hello\n\nThe classic.\n"
 
 REPOSITORIES = """
 query($login: String!) {
@@ -31,10 +36,13 @@ query($login: String!) {
       nodes {
         nameWithOwner descriptionHTML shortDescriptionHTML(limit: 200) defaultBranchRef { name }
         forkCount forks { totalCount } stargazers { totalCount } watchers { totalCount }
+        upper: object(expression: "HEAD:README.md") { ...blob }
+        lower: object(expression: "HEAD:readme.md") { ...blob }
       }
     }
   }
 }
+fragment blob on Blob { text byteSize isBinary isTruncated oid abbreviatedOid }
 """
 
 
@@ -43,6 +51,9 @@ def watched(fake: FakeGitHub) -> FakeGitHub:
     for owner, name, watchers in (("octocat", "hello", 4), ("octocat", "fork", 1), ("acme", "anvil", 12)):
         fake.set_repo(owner, name, watchers=watchers, forks=watchers + 1)
     fake.set_repo("octocat", "hello", description='Say "hi" :wave: & <wave> back')
+    fake.set_repo("octocat", "hello", readme=("README.md", HELLO_README))
+    fake.set_repo("acme", "anvil", readme=("readme.md", "# Anvil\n\nDrop it on a roadrunner. 🪨\n".encode()))
+    fake.answer("octocat", "old", "readme", 409)  # an empty repository; octocat/fork has none: 404
     return fake
 
 
@@ -59,6 +70,16 @@ def with_token(sessionmaker: Maker, watched: FakeGitHub) -> SyncOnce:
 
 async def watchers(sessionmaker: Maker) -> dict[str, int | None]:
     return {name: row.subscribers_count for name, row in (await repositories(sessionmaker)).items()}
+
+
+async def readmes(sessionmaker: Maker) -> dict[str, RepositoryReadme]:
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            select(Repository.full_name, RepositoryReadme).join(
+                RepositoryReadme, RepositoryReadme.repository_id == Repository.id
+            )
+        )
+        return {name: readme for name, readme in rows}
 
 
 async def depth_scope(sessionmaker: Maker, run_id: int) -> str | None:
@@ -81,6 +102,12 @@ async def test_a_synced_repository_answers_every_depth_field_as_the_fake_holds_i
         for node in nodes:
             repo = held[node["nameWithOwner"]]
             html = description_html(repo.description)
+            readme = None
+            if repo.readme is not None:
+                path, content = repo.readme
+                oid = blob_sha(content)
+                readme = {"text": content.decode(), "byteSize": len(content), "isBinary": False}
+                readme.update(isTruncated=False, oid=oid, abbreviatedOid=oid[:7])
             assert node == {
                 "nameWithOwner": repo.full_name,
                 "descriptionHTML": html,
@@ -90,6 +117,8 @@ async def test_a_synced_repository_answers_every_depth_field_as_the_fake_holds_i
                 "forks": {"totalCount": repo.forks},
                 "stargazers": {"totalCount": repo.stargazers},
                 "watchers": {"totalCount": repo.watchers},
+                "upper": readme if repo.readme and repo.readme[0] == "README.md" else None,
+                "lower": readme if repo.readme and repo.readme[0] == "readme.md" else None,
             }
     hello = await ok(execute, '{ repository(owner: "octocat", name: "hello") { descriptionHTML } }')
     assert hello["repository"]["descriptionHTML"] == (
@@ -110,21 +139,25 @@ async def test_with_a_token_a_no_change_sync_is_charged_nothing_and_a_new_watche
 
     quiet = await with_token()
 
-    # 2 profiles, 2 listings (today's no-change cost) and 4 repository GETs: every one a 304, none charged.
+    # 2 profiles, 2 listings (today's no-change cost), 4 repository GETs and the 2 READMEs there are: every
+    # one a 304, none charged. The absent READMEs (404, 409: no ETag) wait for a push or a week.
     assert quiet.succeeded and quiet.unchanged == 4 and not quiet.data_changed
-    assert (quiet.github_requests, quiet.not_modified) == (8, 8)
+    assert (quiet.github_requests, quiet.not_modified) == (10, 10)
     assert quiet.github_requests - quiet.not_modified == 0
     assert sorted(call.path for call in watched.requests if call.path.startswith("/repos/")) == [
-        "/repos/acme/anvil", "/repos/octocat/fork", "/repos/octocat/hello", "/repos/octocat/old",
+        "/repos/acme/anvil", "/repos/acme/anvil/readme", "/repos/octocat/fork", "/repos/octocat/hello",
+        "/repos/octocat/hello/readme", "/repos/octocat/old",
     ]  # fmt: skip
     async with sessionmaker() as session:
         version = await read_data_version(session)
 
     watched.set_repo("acme", "anvil", watchers=13)  # no push, no listing change
+    watched.set_repo("octocat", "hello", readme=("README.md", b"# Hello\n\nEdited.\n"))
     followed = await with_token()
 
-    assert followed.succeeded and followed.updated == 1
+    assert followed.succeeded and followed.updated == 2
     assert (await watchers(sessionmaker))["acme/anvil"] == 13
+    assert (await readmes(sessionmaker))["octocat/hello"].text == "# Hello\n\nEdited.\n"
     async with sessionmaker() as session:
         assert await read_data_version(session) == version + 1
 
@@ -171,3 +204,49 @@ async def test_sync_status_says_which_repositories_the_last_run_read_depth_data_
     schema: strawberry.Schema = create_schema()
     data = await ok(make_execute(schema, sessionmaker, reads), "{ syncStatus { lastRun { depthScope } } }")
     assert data == {"syncStatus": {"lastRun": {"depthScope": "NEW_OR_PUSHED"}}}
+
+
+async def test_readme_absences_are_recorded_and_asked_again_after_a_week(
+    with_token: SyncOnce, sessionmaker: Maker, watched: FakeGitHub
+) -> None:
+    """No README (404) and an empty repository (409) are normal: recorded, the run succeeds; a week later the
+    absence is asked again, and a README added meanwhile lands."""
+    assert (await with_token()).succeeded
+    found = await readmes(sessionmaker)
+    assert (found["octocat/fork"].status, found["octocat/old"].status) == (404, 409)
+    assert found["octocat/fork"].text is None and found["octocat/hello"].path == "README.md"
+    watched.set_repo("octocat", "fork", readme=("README.md", b"forked\n"))
+    watched.reset_log()
+    assert (await with_token()).succeeded
+    assert watched.count("/repos/octocat/fork/readme") == 0
+    async with sessionmaker.begin() as session:
+        await session.execute(update(RepositoryReadme).values(checked_at=datetime.now(UTC) - timedelta(days=8)))
+    assert (await with_token()).succeeded
+    assert watched.count("/repos/octocat/fork/readme") == 1
+    assert (await readmes(sessionmaker))["octocat/fork"].text == "forked\n"
+
+
+async def test_without_a_token_a_readme_edit_waits_for_a_push(
+    sync_once: SyncOnce, sessionmaker: Maker, watched: FakeGitHub
+) -> None:
+    """Token-less runs ask /readme for new or pushed repositories only."""
+    assert (await sync_once()).succeeded
+    watched.set_repo("octocat", "hello", readme=("README.md", b"v2\n"))
+    assert (await sync_once()).succeeded
+    assert (await readmes(sessionmaker))["octocat/hello"].text == HELLO_README.decode()
+    watched.set_repo("octocat", "hello", pushed_at=datetime(2025, 2, 1, tzinfo=UTC))
+    assert (await sync_once()).succeeded
+    assert (await readmes(sessionmaker))["octocat/hello"].text == "v2\n"
+
+
+def test_binary_and_oversized_readmes_are_flagged() -> None:
+    """A NUL byte in the first 8000 bytes makes a README binary (text null); past 512 KiB the text is cut."""
+    binary = Readme.of(200, {"path": "README", "sha": "a" * 40, "size": 3, "encoding": "base64", "content": "AAEC"})
+    assert (binary.is_binary, binary.text, binary.byte_size) == (True, None, 3)
+    big = ("é" * (README_CAP // 2 + 10)).encode()
+    content = base64.b64encode(big).decode()
+    large = Readme.of(
+        200, {"path": "README.md", "sha": "b" * 40, "size": len(big), "encoding": "base64", "content": content}
+    )
+    assert large.is_truncated and large.text is not None and len(large.text.encode()) == README_CAP
+    assert large.byte_size == len(big)

@@ -35,7 +35,8 @@ async def test_refresh_over_http_then_a_free_nightly_sync(sessionmaker: Maker, f
     assert first.succeeded and first.added == 124
     assert second.succeeded and second.unchanged == 124
     # 2 profiles, 1 + 2 listing pages, one GraphQL document with both owners' pins (never a 304), and with the
-    # token each repository's GET for its watchers: all 304, free.
+    # token each repository's GET for its watchers: all 304, free (none has a README: that 404 carries no ETag,
+    # so it is asked again on a push or after a week).
     assert (second.github_requests, second.not_modified) == (6 + 124, 5 + 124)
     assert fake.authorization_seen == f"Bearer {TOKEN}"
     assert len(await repositories(sessionmaker)) == 124
@@ -72,7 +73,7 @@ def test_sync_command_creates_the_database_and_prints_a_summary(tmp_path: Path, 
     text = out.getvalue()
     assert "Sync run 1: succeeded" in text
     assert "repositories: 4 added, 0 updated, 0 removed, 0 unchanged" in text
-    assert "GitHub requests: 17 (0 answered 304 Not Modified)" in text and "rate limit left: 43" in text
+    assert "GitHub requests: 21 (0 answered 304 Not Modified)" in text and "rate limit left: 39" in text
     assert "Languages and contributors: 4/4" in text  # plain progress lines: not a terminal
     assert "GitHub requests: 4 (4 answered 304 Not Modified)" in again.getvalue()
     assert (tmp_path / "new.db").exists()

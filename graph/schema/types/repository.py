@@ -17,7 +17,8 @@ from graph.schema import images
 from graph.schema.context import Context
 from graph.schema.description_html import description_html, short_description_html
 from graph.schema.ids import own_id
-from graph.schema.scalars import HTML, URI, DateTime
+from graph.schema.scalars import HTML, URI, DateTime, GitObjectID
+from graph.schema.types.blob import Blob, GitObject, readme_at
 from graph.schema.types.connection import PageInfo, connection
 from graph.schema.types.contributor import RepositoryContributorConnection
 from graph.schema.types.enums import RepositoryAffiliation, RepositoryPrivacy, RepositoryVisibility
@@ -201,6 +202,24 @@ class Repository(Node, UniformResourceLocatable):
     ) -> UserConnection:
         PageArgs.parse("watchers", first, last, after, before)
         return UserConnection.count_only(self._row.subscribers_count or 0)
+
+    @strawberry.field(
+        description="A Git object by expression (`HEAD:README.md`, `main:README.md`) or oid: the README the "
+        "cache holds when the expression names its path exactly (case-sensitive, as git); null otherwise."
+    )
+    def object(
+        self,
+        info: Info[Context, None],
+        expression: Annotated[
+            str | None, strawberry.argument(description="A Git revision expression, e.g. HEAD:README.md.")
+        ] = None,
+        oid: Annotated[GitObjectID | None, strawberry.argument(description="The Git object id.")] = None,
+    ) -> GitObject | None:
+        def then(readme: Any) -> Blob | None:
+            found = readme_at(readme, self._row.default_branch, expression, oid)
+            return Blob.of(found, self, self._row.html_url) if found is not None else None
+
+        return resolved(info.context.loaders.readme_by_repository_id, self._row.id, then)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The repository's license, or null.")
     def license_info(self) -> License | None:
