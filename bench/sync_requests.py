@@ -2,7 +2,7 @@
 
     /tmp/venv/bin/python bench/sync_requests.py [N ...]      # default: 30 300
 
-For each N: one user owning N public repositories (each with languages and contributors), a first sync
+For each N: one user owning N public repositories (each with languages, contributors and a README), a first sync
 and a no-change sync with a token (5,000/h), then how many runs a first sync takes without a token
 (60/h, the budget reset between runs, as the runner's own retry after the reset would see it).
 """
@@ -28,7 +28,13 @@ from tests.fakes.github import GITHUB_API, FakeGitHub  # noqa: E402
 def build_fake(repositories: int) -> FakeGitHub:
     fake = FakeGitHub()
     fake.add_user("octocat")
-    fake.add_repos("octocat", repositories, language_bytes={"Python": 900, "Shell": 40}, contributors=[("octocat", 5)])
+    fake.add_repos(
+        "octocat",
+        repositories,
+        language_bytes={"Python": 900, "Shell": 40},
+        contributors=[("octocat", 5)],
+        readme=("README.md", b"# A project\n\nWhat it does.\n"),
+    )
     return fake
 
 
@@ -60,7 +66,8 @@ async def measure(repositories: int) -> None:
     print(
         f"{repositories:>5} repositories | first sync: {first.github_requests:>4} requests "
         f"({first.not_modified} x 304) | no-change sync: {nightly.github_requests} requests "
-        f"({nightly.not_modified} x 304), data changed: {nightly.data_changed} | "
+        f"({nightly.not_modified} x 304, {nightly.github_requests - nightly.not_modified} charged), "
+        f"data changed: {nightly.data_changed} | "
         f"without a token: {len(attempts)} runs, {sum(s.github_requests for s in attempts)} requests, "
         f"last {attempts[-1].status}"
     )
