@@ -260,7 +260,7 @@ async def test_0005_images_adds_an_empty_image_table_to_a_database_at_0002_and_k
 async def test_an_upgraded_database_has_depth_columns_unknown_until_its_next_sync(
     db_settings: DatabaseSettings,
 ) -> None:
-    """0003_repository_depth on a 195a580 database: every repository's watcher count is null (unknown, so
+    """0006_repository_depth on a 195a580 database: every repository's watcher count is null (unknown, so
     the next sync reads it even without a token) and earlier runs have no depth scope; the rest is intact."""
     url = db_settings.database_url
     await make_195a580_database(url)

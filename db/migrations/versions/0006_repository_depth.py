@@ -6,7 +6,7 @@ repository GET only. Null until a sync has fetched it, so an upgraded database f
 was last checked). `sync_run.depth_scope` says which repositories a run read depth data for: ALL with a
 token (a 304 is free), else NEW_OR_PUSHED (null on runs recorded before this revision).
 
-Revision ID: 0003_repository_depth
+Revision ID: 0006_repository_depth
 Revises: 0005_images
 Create Date: 2026-12-01
 """
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_repository_depth"
+revision: str = "0006_repository_depth"
 down_revision: str | None = "0005_images"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
