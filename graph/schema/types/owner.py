@@ -11,7 +11,7 @@ from strawberry.types import Info
 from db import models
 from db.models import showcase_key
 from graph.read import queries
-from graph.read.pagination import PageArgs
+from graph.read.pagination import Page, PageArgs
 from graph.schema import images
 from graph.schema.context import Context
 from graph.schema.ids import own_id
