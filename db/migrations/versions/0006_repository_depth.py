@@ -50,5 +50,6 @@ def downgrade() -> None:
     op.drop_table("repository_readme")
     with op.batch_alter_table("sync_run") as batch:
         batch.drop_column("depth_scope")
-    with op.batch_alter_table("repository") as batch:
-        batch.drop_column("subscribers_count")
+    # Not batch mode: on SQLite it recreates `repository`, and dropping the old table would cascade to the
+    # rows that reference it. SQLite (3.35+) and PostgreSQL drop a plain column in place.
+    op.drop_column("repository", "subscribers_count")
