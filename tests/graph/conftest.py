@@ -1,11 +1,12 @@
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from graph.app import Settings, create_app
 from graph.demo.generator import DEMO_VIEWER, generate, load_rows
@@ -16,6 +17,7 @@ from graph.schema.context import Context, Services
 from graph.schema.query import create_schema
 from graph.settings import ApiSettings
 from tests.graph.expected import Expected
+from tests.graph.statements import statements_sent
 
 Execute = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -69,6 +71,35 @@ async def ok(execute: Execute, query: str, variables: dict[str, Any] | None = No
     result = await execute(query, variables, **kwargs)
     assert "errors" not in result, result.get("errors")
     return result["data"]
+
+
+@dataclass
+class Database:
+    """A test database's engines and sessionmakers, and the statements a query costs in it."""
+
+    engine: AsyncEngine
+    read_engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    reads: async_sessionmaker[AsyncSession]
+
+    async def counted(
+        self, schema: strawberry.Schema, query: str, variables: dict[str, Any], *, allow_errors: bool = False
+    ) -> tuple[int, Any]:
+        """(SQL statements issued through either engine, data) for one query (without errors, unless allowed)."""
+        with statements_sent(self.engine, self.read_engine) as statements:
+            execute = make_execute(schema, self.sessionmaker, self.reads)
+            result = (await execute(query, variables))["data"] if allow_errors else await ok(execute, query, variables)
+        return len(statements), result
+
+
+@pytest.fixture
+def database(
+    engine: AsyncEngine,
+    read_engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    reads: async_sessionmaker[AsyncSession],
+) -> Database:
+    return Database(engine, read_engine, sessionmaker, reads)
 
 
 @asynccontextmanager

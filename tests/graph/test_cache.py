@@ -10,7 +10,7 @@ import httpx
 import orjson
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.data_version import bump_data_version
@@ -23,6 +23,7 @@ from graph.http.cache import PersistedQueries, PersistedQueryError, ResponseCach
 from graph.http.router import GRAPHQL_RESPONSE_JSON
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
+from tests.graph.statements import statements_sent
 
 TOKEN = "cache-test-admin-token"
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
@@ -63,42 +64,40 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 class Statements:
-    """Counts the SQL statements a request costs: those through the app's engine, plus data version reads
+    """Counts the SQL statements a request costs: those through the app's engines, plus data version reads
     (which go through DataVersionReader's own connection)."""
 
-    def __init__(self, app: FastAPI) -> None:
-        self.count = 0
-        services = app.state.services
-        engines: list[AsyncEngine] = [services.sessionmaker.kw["bind"], services.reads.kw["bind"]]
-        self.engines = {engine.sync_engine for engine in engines}
-        for engine in self.engines:
-            event.listen(engine, "before_cursor_execute", self._seen)
+    def __init__(self, app: FastAPI, sent: list[str]) -> None:
+        self.sent = sent
+        self.reads = 0
         reader = app.state.services.data_version
         read = reader.read
 
         async def counted_read() -> int:
-            self.count += 1
+            self.reads += 1
             return await read()
 
         reader.read = counted_read
 
-    def _seen(self, *_args: Any) -> None:
-        self.count += 1
-
     def take(self) -> int:
-        count, self.count = self.count, 0
+        count = len(self.sent) + self.reads
+        self.sent.clear()
+        self.reads = 0
         return count
 
-    def close(self) -> None:
-        for engine in self.engines:
-            event.remove(engine, "before_cursor_execute", self._seen)
+
+@contextmanager
+def counting(app: FastAPI) -> Iterator[Statements]:
+    services = app.state.services
+    engines: list[AsyncEngine] = [services.sessionmaker.kw["bind"], services.reads.kw["bind"]]
+    with statements_sent(*engines) as sent:
+        yield Statements(app, sent)
 
 
 @pytest.fixture
 def statements(app: FastAPI) -> Iterator[Statements]:
-    counter = Statements(app)
-    yield counter
-    counter.close()
+    with counting(app) as counter:
+        yield counter
 
 
 async def _post(
@@ -276,8 +275,7 @@ async def test_the_cache_can_be_switched_off(tmp_path: Path, monkeypatch: pytest
     assert settings.api.response_cache is False
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        statements = Statements(app)
-        with _app_client(app) as client:
+        with counting(app) as statements, _app_client(app) as client:
             async with client:
                 for _ in range(2):
                     response = await _post(client, NAMES, {"o": DEMO_VIEWER})

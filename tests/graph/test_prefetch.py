@@ -6,30 +6,21 @@ from typing import Any
 import pytest
 import strawberry
 from graphql import GraphQLError
-from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from graph.demo.generator import DEMO_VIEWER, generate, load_rows
 from graph.read.loaders import Primer
 from graph.schema.context import Context, Services
 from graph.settings import ApiSettings
-from tests.graph.test_statement_count import Database
+from tests.graph.conftest import Database
+from tests.graph.statements import statements_sent
 
 LANGUAGES = (
     'query($first: Int) { user(login: "' + DEMO_VIEWER + '") { repositories(first: 5) { nodes {'
     " name languages(first: $first) { totalSize } primaryLanguage { name } } } } }"
 )
-
-
-@pytest.fixture
-def database(
-    engine: AsyncEngine,
-    read_engine: AsyncEngine,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    reads: async_sessionmaker[AsyncSession],
-) -> Database:
-    return Database(engine, read_engine, sessionmaker, reads)
 
 
 async def test_an_error_a_batch_returns_for_one_key_is_that_fields_error_and_no_other(
@@ -66,20 +57,9 @@ async def test_a_failing_batch_runs_once_and_fails_each_field_it_feeds(
     await load_rows(database.sessionmaker, generate())
     async with database.sessionmaker.begin() as session:
         await session.execute(text("ALTER TABLE repository_language RENAME TO gone"))
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    engines = {database.engine.sync_engine, database.read_engine.sync_engine}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(database.engine, database.read_engine) as statements:
         services = Services(sessionmaker=database.sessionmaker, reads=database.reads, settings=ApiSettings())
         result = await schema.execute(LANGUAGES, variable_values={"first": 2}, context_value=Context(services))
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
     nodes = result.data["user"]["repositories"]["nodes"] if result.data else []
     assert [node["languages"] for node in nodes] == [None] * 5
     assert all(node["primaryLanguage"] is not None for node in nodes)

@@ -1,56 +1,15 @@
 """A GraphQL query costs a fixed number of SQL statements, however many repositories it covers."""
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import strawberry
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from graph.demo.generator import generate, load_rows
 from graph.schema.ids import own_id
-from tests.graph.conftest import make_execute, ok
+from tests.graph.conftest import Database
 from tests.graph.test_schema import PORTFOLIO
 from tests.sync.conftest import add_run
-
-
-@dataclass
-class Database:
-    engine: AsyncEngine
-    read_engine: AsyncEngine
-    sessionmaker: async_sessionmaker[AsyncSession]
-    reads: async_sessionmaker[AsyncSession]
-
-    async def counted(
-        self, schema: strawberry.Schema, query: str, variables: dict[str, Any], *, allow_errors: bool = False
-    ) -> tuple[int, Any]:
-        """(SQL statements issued through either engine, data) for one query (without errors, unless allowed)."""
-        statements: list[str] = []
-
-        def count(*args: Any) -> None:
-            statements.append(args[2])
-
-        engines = {self.engine.sync_engine, self.read_engine.sync_engine}
-        for engine in engines:
-            event.listen(engine, "before_cursor_execute", count)
-        try:
-            execute = make_execute(schema, self.sessionmaker, self.reads)
-            result = (await execute(query, variables))["data"] if allow_errors else await ok(execute, query, variables)
-        finally:
-            for engine in engines:
-                event.remove(engine, "before_cursor_execute", count)
-        return len(statements), result
-
-
-@pytest.fixture
-def database(
-    engine: AsyncEngine,
-    read_engine: AsyncEngine,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    reads: async_sessionmaker[AsyncSession],
-) -> Database:
-    return Database(engine, read_engine, sessionmaker, reads)
 
 
 @pytest.mark.parametrize("repos", [3, 100])
