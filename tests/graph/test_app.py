@@ -2,12 +2,8 @@
 
 import logging
 import os
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -22,6 +18,7 @@ from graph.environment import describe_invalid
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 from tests.graph.conftest import running_app
+from tests.graph.serving import serve_demo
 
 TABLES = {"repository", "language", "contributor", "repository_language", "repository_contributor", "showcase"}
 
@@ -63,12 +60,6 @@ async def test_health_and_readiness_endpoints(tmp_path: Path) -> None:
         assert (await client.get("/readyz")).json() == {"status": "ok"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _cli(*args: str, env: dict[str, str], timeout: float = 30) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "graph.cli", *args], env=env, capture_output=True, text=True, timeout=timeout
@@ -83,39 +74,10 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@contextmanager
-def _serving(env: dict[str, str], *args: str) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--port", str(port), *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            assert time.monotonic() < deadline, "server did not come up within 30 s"
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
-
-
 def test_serve_demo_answers_the_portfolio_over_a_real_socket(tmp_path: Path) -> None:
     """`repofolio serve --demo` on 127.0.0.1: POST and GET queries answer with the demo portfolio."""
-    with _serving(_env(tmp_path), "--demo") as base:
+    with serve_demo(tmp_path / "demo.db", {}) as (host, port):
+        base = f"http://{host}:{port}"
         query = "{ viewer { login pinnedItems(first: 3) { nodes { ... on Repository { name } } } } }"
         posted = httpx.post(f"{base}/graphql", json={"query": query}, timeout=10)
         fetched = httpx.get(f"{base}/graphql", params={"query": query}, timeout=10)

@@ -7,7 +7,7 @@ import pytest
 import uvicorn
 
 from graph.cli.main import main
-from tests.graph.served import served
+from tests.graph.serving import served
 
 SITE = "https://portfolio.example"
 APOLLO = "content-type, apollo-require-preflight, x-portfolio-build"

@@ -1,58 +1,21 @@
 """REPOFOLIO_DATABASE_ECHO=true: `repofolio serve` writes every statement it sends to stderr."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from graph.demo.generator import DEMO_VIEWER
+from tests.graph.serving import serve_demo
 
 MARKER = "echo-marker-repository"
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _serve_and_ask(tmp_path: Path, query: str) -> tuple[str, str]:
     """(stdout, stderr) of `repofolio serve --demo` with the echo on, having answered `query` once."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REPOFOLIO_") and k != "GITHUB_TOKEN"}
-    env |= {
-        "REPOFOLIO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'echo.db'}",
-        "REPOFOLIO_DATABASE_ECHO": "true",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-    }
-    port = _port()
-    out, err = tmp_path / "stdout", tmp_path / "stderr"  # files: the echo outgrows a pipe nobody reads yet
-    with out.open("w") as stdout, err.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "graph.cli", "serve", "--demo", "--port", str(port)],
-            env=env,
-            stdout=stdout,
-            stderr=stderr,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.poll() is None, err.read_text()
-                assert time.monotonic() < deadline, "server did not come up within 30 s"
-                time.sleep(0.1)
-            answer = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": query}, timeout=10)
-            assert answer.status_code == 200
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    with serve_demo(tmp_path / "echo.db", {"REPOFOLIO_DATABASE_ECHO": "true"}, output=out, errors=err) as (host, port):
+        answer = httpx.post(f"http://{host}:{port}/graphql", json={"query": query}, timeout=10)
+        assert answer.status_code == 200
     return out.read_text(), err.read_text()
 
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from graph.cli.main import main
-from tests.graph.served import served
+from tests.graph.serving import served
 
 INTROSPECTION = "{ __schema { types { kind name possibleTypes { name } } } }"
 
