@@ -64,7 +64,8 @@ start() {
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   local psql=("$bindir/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt)
-  as_owner "${psql[@]}" -c "CREATE ROLE repofolio LOGIN PASSWORD 'repofolio'" >/dev/null
+  # CREATEDB: the suite copies a database per test from migrated templates (tests/databases.py).
+  as_owner "${psql[@]}" -c "CREATE ROLE repofolio LOGIN CREATEDB PASSWORD 'repofolio'" >/dev/null
   as_owner "${psql[@]}" -c "CREATE DATABASE repofolio_test OWNER repofolio" >/dev/null
   echo "postgresql+asyncpg://repofolio:repofolio@127.0.0.1:$port/repofolio_test"
 }

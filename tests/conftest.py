@@ -1,3 +1,4 @@
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -10,11 +11,12 @@ from sqlalchemy.pool import NullPool
 
 from db.engine import create_engine, create_read_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
+from tests.databases import COPIED, PostgresDatabases, Template, copy_sqlite, make_sqlite_templates, sqlite_url, wanted
 
 # A PostgreSQL database the database-backed tests also run against, e.g.
 # postgresql+asyncpg://repofolio:repofolio@127.0.0.1:5432/repofolio_test (.ci/postgres.sh starts one).
-# Every table in it is dropped before each test. Read here, at collection, because `clean_env` removes
-# REPOFOLIO_* from the environment of every test.
+# Each test gets a database of its own on that server (tests/databases.py). Read here, at collection,
+# because `clean_env` removes REPOFOLIO_* from the environment of every test.
 POSTGRES_URL_VARIABLE = "REPOFOLIO_TEST_POSTGRES_URL"
 POSTGRES_URL = os.environ.get(POSTGRES_URL_VARIABLE, "")
 
@@ -35,13 +37,46 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     yield
 
 
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[Template, Path]:
+    return make_sqlite_templates(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresDatabases | None]:
+    """The PostgreSQL templates, made once a session; None without a server or without CREATEDB."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    databases = PostgresDatabases(POSTGRES_URL)
+    if not asyncio.run(databases.make_templates()):
+        yield None
+        return
+    yield databases
+    asyncio.run(databases.drop_all())
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseSettings:
-    """An empty database: a fresh SQLite file, and the same tests again on PostgreSQL when one is configured."""
+async def db_settings(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_templates: dict[Template, Path],
+    postgres_databases: PostgresDatabases | None,
+) -> DatabaseSettings:
+    """A database of this test's own, on SQLite and, when one is configured, on PostgreSQL: empty, or a copy of
+    the migrated (and demo-loaded) template when the test asks for an `engine` (tests/databases.py)."""
+    template = wanted(request.fixturenames)
+    request.node.stash[COPIED] = template
     if request.param == "sqlite":
-        return DatabaseSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'repofolio.db'}")
+        path = tmp_path / "repofolio.db"
+        if template:
+            copy_sqlite(sqlite_templates[template], path)
+        return DatabaseSettings(database_url=sqlite_url(path))
     if not POSTGRES_URL:
         pytest.skip(f"PostgreSQL variant: set {POSTGRES_URL_VARIABLE} to run it")
+    if postgres_databases:
+        return DatabaseSettings(database_url=await postgres_databases.case(template))
+    request.node.stash[COPIED] = None
     await _empty_postgres(POSTGRES_URL)
     return DatabaseSettings(database_url=POSTGRES_URL)
 
@@ -60,8 +95,9 @@ async def _empty_postgres(url: str) -> None:
 
 @pytest.fixture
 async def engine(db_settings: DatabaseSettings) -> AsyncIterator[AsyncEngine]:
+    """The database at the head revision, as `repofolio serve` leaves a new one."""
     engine = create_engine(db_settings)
-    await create_schema(engine)
+    await create_schema(engine)  # a copy of the template is at head already: one read of the revision
     yield engine
     await engine.dispose()
 

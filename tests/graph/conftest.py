@@ -16,6 +16,7 @@ from graph.schema.auth import AdminAccess
 from graph.schema.context import Context, Services
 from graph.schema.query import create_schema
 from graph.settings import ApiSettings
+from tests.databases import COPIED, Template
 from tests.graph.expected import Expected
 from tests.graph.statements import statements_sent
 
@@ -34,8 +35,13 @@ def schema(request: pytest.FixtureRequest) -> strawberry.Schema:
 
 
 @pytest.fixture
-async def demo_db(sessionmaker: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
-    await load_rows(sessionmaker, generate())
+async def demo_db(
+    request: pytest.FixtureRequest, sessionmaker: async_sessionmaker[AsyncSession]
+) -> async_sessionmaker[AsyncSession]:
+    """The demo data set loaded: the database is a copy of the demo template (tests/databases.py), or loaded
+    here where there is none (a PostgreSQL role without CREATEDB)."""
+    if request.node.stash.get(COPIED, None) is not Template.DEMO:
+        await load_rows(sessionmaker, generate())
     return sessionmaker
 
 
