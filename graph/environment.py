@@ -23,8 +23,9 @@ SETTINGS_CLASSES: tuple[type[BaseSettings], ...] = (ApiSettings, DatabaseSetting
 TOKEN_LIKE = re.compile(r"\b(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]+|\b[0-9A-Fa-f]{40}\b")
 # Variables whose values no error repeats, even where a validator quotes its input.
 SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|KEY", re.IGNORECASE)
-# REPOFOLIO_ variables that are no setting but are ours: the test suite's PostgreSQL (README, Development).
-NOT_SETTINGS = frozenset({"REPOFOLIO_TEST_POSTGRES_URL"})
+# REPOFOLIO_ variables that are no setting but are ours: the test suite's PostgreSQL and engines (README,
+# Development).
+NOT_SETTINGS = frozenset({"REPOFOLIO_TEST_POSTGRES_URL", "REPOFOLIO_TEST_ENGINES"})
 
 
 def variables(cls: type[BaseSettings]) -> dict[str, tuple[str, ...]]:

@@ -224,7 +224,9 @@ def test_an_unknown_variable_in_dotenv_is_a_warning_too(
 
 def test_known_variables_in_any_case_and_other_programs_ones_raise_no_warning() -> None:
     environ = {name: "" for name in known_variables()}
-    environ.update(REPOFOLIO_TEST_POSTGRES_URL="x", repofolio_port="1", PORT="1", GITHUB_TOKEN="")
+    environ.update(
+        REPOFOLIO_TEST_POSTGRES_URL="x", REPOFOLIO_TEST_ENGINES="planned", repofolio_port="1", PORT="1", GITHUB_TOKEN=""
+    )
     assert list(unknown_settings(environ)) == []
 
 
