@@ -1,8 +1,9 @@
 """One server process for the benchmark: `python -m bench.serve {repofolio,floor} DB PORT [--cache off]`.
 
 Both run under uvicorn the same way (one worker, asyncio loop, no access log) on 127.0.0.1. repofolio is
-`graph.app.create_app` as `repofolio serve` builds it, wrapped only to count SQL statements (an engine event
-in this process, plus the data version reads) at `/_bench/statements`: the benchmark's alone, not the app's.
+`graph.app.create_app` as `repofolio serve` builds and serves it (uvicorn's protocol and keep-alive from
+`server_options`), wrapped only to count SQL statements (an engine event in this process, plus the data
+version reads) at `/_bench/statements`: the benchmark's alone, not the app's.
 """
 
 import argparse
@@ -16,7 +17,7 @@ from sqlalchemy.engine import Engine
 from bench.data import database_url
 from bench.floor import Floor
 from db.data_version import DataVersionReader
-from graph.cli.main import tune_gc
+from graph.cli.main import server_options, tune_gc
 
 
 class CountingApp:
@@ -47,7 +48,8 @@ class CountingApp:
         await self.app(scope, receive, send)
 
 
-def repofolio_app(db: str, cache: bool) -> Any:
+def repofolio_app(db: str, cache: bool) -> tuple[Any, dict[str, Any]]:
+    """The app and the uvicorn options `repofolio serve` gives it (its protocol: connection cap, timeouts)."""
     from db.settings import DatabaseSettings
     from graph.app import Settings, create_app
     from graph.settings import ApiSettings
@@ -59,7 +61,7 @@ def repofolio_app(db: str, cache: bool) -> Any:
         database=DatabaseSettings(_env_file=None, database_url=database_url(db)),  # type: ignore[call-arg]
         sync=SyncSettings(_env_file=None, github_owners=[], scheduler=False),  # type: ignore[call-arg]
     )
-    return CountingApp(create_app(settings))
+    return CountingApp(create_app(settings)), server_options(settings.api)
 
 
 def main() -> None:
@@ -69,9 +71,10 @@ def main() -> None:
     parser.add_argument("port", type=int)
     parser.add_argument("--cache", choices=["on", "off"], default="on")
     args = parser.parse_args()
-    app = Floor(args.db) if args.app == "floor" else repofolio_app(args.db, args.cache == "on")
+    # The floor gets uvicorn's own protocol: it is the least an app could cost, limits included in repofolio's.
+    app, options = (Floor(args.db), {}) if args.app == "floor" else repofolio_app(args.db, args.cache == "on")
     tune_gc()  # as `repofolio serve` does, for both
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, lifespan="on")
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, lifespan="on", **options)
 
 
 if __name__ == "__main__":

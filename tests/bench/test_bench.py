@@ -5,6 +5,7 @@ import contextlib
 import sqlite3
 import time
 import types
+from pathlib import Path
 
 import pytest
 from httpcore._async import http11
@@ -15,7 +16,9 @@ from bench.floor import PORTFOLIO_SQL, portfolio
 from bench.load import single_connection_client
 from bench.queries import PORTFOLIO
 from bench.report import markdown, targets
+from bench.serve import repofolio_app
 from db.settings import DatabaseSettings
+from graph.cli.main import server_options
 from graph.demo.generator import load_rows
 from graph.engine import install
 from graph.errors import masked_errors_extension
@@ -159,3 +162,13 @@ async def test_the_load_generator_drops_an_idle_connection_before_the_server_wou
             assert connections == 2
         # Every connection's handler closes its side before the loop ends (no transport left to the GC).
         await asyncio.wait_for(asyncio.gather(*(handled.wait() for handled in handlers)), timeout=10)
+
+
+def test_the_benchmarked_server_gets_the_uvicorn_options_repofolio_serve_gives(tmp_path: Path) -> None:
+    """The limits `repofolio serve` sets on uvicorn (its protocol with the connection cap and head timeout,
+    the keep-alive timeout) are on the benchmarked server too, so the benchmark measures what users run."""
+    _, options = repofolio_app(tmp_path / "bench.db", cache=True)
+    expected = server_options(ApiSettings(_env_file=None))  # type: ignore[call-arg]
+    assert options.keys() == expected.keys()
+    assert options["timeout_keep_alive"] == expected["timeout_keep_alive"]
+    assert options["http"].__name__ == expected["http"].__name__ == "LimitedProtocol"
