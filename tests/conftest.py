@@ -11,7 +11,7 @@ from sqlalchemy.pool import NullPool
 
 from db.engine import create_engine, create_read_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
-from tests.databases import COPIED, PostgresDatabases, Template, copy_sqlite, make_sqlite_templates, sqlite_url, wanted
+from tests.databases import COPIED, PostgresDatabases, SqliteTemplates, sqlite_url, wanted
 
 # A PostgreSQL database the database-backed tests also run against, e.g.
 # postgresql+asyncpg://repofolio:repofolio@127.0.0.1:5432/repofolio_test (.ci/postgres.sh starts one).
@@ -38,18 +38,15 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
 
 
 @pytest.fixture(scope="session")
-def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[Template, Path]:
-    return make_sqlite_templates(tmp_path_factory.mktemp("templates"))
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplates:
+    return SqliteTemplates(tmp_path_factory.mktemp("templates"))
 
 
 @pytest.fixture(scope="session")
 def postgres_databases() -> Iterator[PostgresDatabases | None]:
-    """The PostgreSQL templates, made once a session; None without a server or without CREATEDB."""
-    if not POSTGRES_URL:
-        yield None
-        return
-    databases = PostgresDatabases(POSTGRES_URL)
-    if not asyncio.run(databases.make_templates()):
+    """The PostgreSQL databases tests get; None without a server, or where the role may not create databases."""
+    databases = PostgresDatabases(POSTGRES_URL) if POSTGRES_URL else None
+    if not databases or not asyncio.run(databases.may_create_databases()):
         yield None
         return
     yield databases
@@ -60,7 +57,7 @@ def postgres_databases() -> Iterator[PostgresDatabases | None]:
 async def db_settings(
     request: pytest.FixtureRequest,
     tmp_path: Path,
-    sqlite_templates: dict[Template, Path],
+    sqlite_templates: SqliteTemplates,
     postgres_databases: PostgresDatabases | None,
 ) -> DatabaseSettings:
     """A database of this test's own, on SQLite and, when one is configured, on PostgreSQL: empty, or a copy of
@@ -70,7 +67,7 @@ async def db_settings(
     if request.param == "sqlite":
         path = tmp_path / "repofolio.db"
         if template:
-            copy_sqlite(sqlite_templates[template], path)
+            sqlite_templates.copy(template, path)
         return DatabaseSettings(database_url=sqlite_url(path))
     if not POSTGRES_URL:
         pytest.skip(f"PostgreSQL variant: set {POSTGRES_URL_VARIABLE} to run it")

@@ -1,10 +1,10 @@
-"""The suite's databases: templates made once a session (migrated to head; migrated with the demo data set
-loaded), copied for each test that wants one.
+"""The suite's databases: templates made once a session (migrated to head; with the demo data set loaded; or
+whatever a test module registers, such as the search tests' synced data), copied for each test that wants one.
 
 Migrating a new database costs ~0.2 s on SQLite and ~0.4 s on PostgreSQL, loading the demo data ~0.7 s more
 on PostgreSQL: paid by each of ~850 tests, that was most of the suite's time. A copy is a file copy on
 SQLite and a `CREATE DATABASE ... TEMPLATE` on PostgreSQL (~0.1 s). Tests that ask for no engine (the
-migrations' own) still get an empty database.
+migrations' own) still get an empty database. A template is made the first time a test wants it.
 
 On PostgreSQL every test gets a database of its own (the URL's database only serves to create it), which
 needs the CREATEDB privilege (.ci/postgres.sh grants it); without it, the tests fall back to emptying the
@@ -12,43 +12,84 @@ URL's database and migrating it each time.
 """
 
 import asyncio
-import enum
 import os
 import shutil
-from collections.abc import Iterable
+import threading
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from db.engine import create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
 from graph.demo.generator import generate, load_rows
 
-
-class Template(enum.Enum):
-    """What a test's database holds when it starts."""
-
-    MIGRATED = "migrated"  # at the head revision, as `repofolio serve` leaves a new database
-    DEMO = "demo"  # that, and the demo data set loaded, as the `demo_db` fixture wants it
+Fill = Callable[[async_sessionmaker[AsyncSession]], Awaitable[None]]
 
 
-# The template a test's database was copied from (None: it started empty), for `demo_db` to know.
+@dataclass(frozen=True)
+class Template:
+    """What a test's database holds when it starts: the head revision, and what `fill` writes (if any)."""
+
+    name: str
+    fill: Fill | None = None
+
+
+async def load_demo(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    await load_rows(sessionmaker, generate())
+
+
+MIGRATED = Template("migrated")  # as `repofolio serve` leaves a new database
+DEMO = Template("demo", load_demo)  # as the `demo_db` fixture wants it
+# The fixture whose tests start from each template; the first found among a test's fixtures wins, else
+# MIGRATED for a test that asks for an engine.
+BY_FIXTURE: dict[str, Template] = {"demo_db": DEMO}
+# The template a test's database was copied from (None: it started empty), for the filling fixture to know.
 COPIED = pytest.StashKey["Template | None"]()
+
+
+def register(fixture: str, template: Template) -> Template:
+    """Tests that use `fixture` start from a copy of `template` (a test module's own data, made once)."""
+    BY_FIXTURE[fixture] = template
+    return template
 
 
 def wanted(fixturenames: Iterable[str]) -> Template | None:
     """The template a test's fixtures start from: none for a test that asks for no engine."""
-    names = set(fixturenames)
-    if "demo_db" in names:
-        return Template.DEMO
-    if "engine" in names:
-        return Template.MIGRATED
-    return None
+    names = list(fixturenames)
+    for name in names:
+        if name in BY_FIXTURE:
+            return BY_FIXTURE[name]
+    return MIGRATED if "engine" in names else None
+
+
+async def unless_copied(request: pytest.FixtureRequest, template: Template, sessionmaker: Any) -> None:
+    """Write what `template` holds here, where the database is not a copy of it (PostgreSQL without CREATEDB)."""
+    if request.node.stash.get(COPIED, None) is not template and template.fill:
+        await template.fill(sessionmaker)
+
+
+def apart(work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run `work` to its end on an event loop of its own: templates are made from inside a test's loop."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(work())
+        except BaseException as error:
+            failure.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 async def fill(url: str, template: Template) -> None:
@@ -56,8 +97,8 @@ async def fill(url: str, template: Template) -> None:
     engine = create_engine(DatabaseSettings(database_url=url))
     try:
         await create_schema(engine)
-        if template is Template.DEMO:
-            await load_rows(create_sessionmaker(engine), generate())
+        if template.fill:
+            await template.fill(create_sessionmaker(engine))
     finally:
         await engine.dispose()
 
@@ -66,25 +107,28 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def make_sqlite_templates(folder: Path) -> dict[Template, Path]:
-    paths = {template: folder / f"{template.value}.db" for template in Template}
-    for template, path in paths.items():
-        asyncio.run(fill(sqlite_url(path), template))
-        # Closing the last connection checkpointed the write-ahead log: the file alone is the database.
-        assert not path.with_name(path.name + "-wal").exists()
-    return paths
+@dataclass
+class SqliteTemplates:
+    folder: Path
+    made: dict[Template, Path] = field(default_factory=dict)
 
-
-def copy_sqlite(template: Path, target: Path) -> None:
-    shutil.copyfile(template, target)
+    def copy(self, template: Template, target: Path) -> None:
+        if template not in self.made:
+            path = self.folder / f"{template.name}.db"
+            apart(lambda: fill(sqlite_url(path), template))
+            # Closing the last connection checkpointed the write-ahead log: the file alone is the database.
+            assert not path.with_name(path.name + "-wal").exists()
+            self.made[template] = path
+        shutil.copyfile(self.made[template], target)
 
 
 @dataclass
 class PostgresDatabases:
-    """Databases on the server of `url`: one template each, and the one each test gets (`case`)."""
+    """Databases on the server of `url`: one per template, and the one each test gets (`case`)."""
 
     url: str
     worker: str = field(default_factory=lambda: os.environ.get("PYTEST_XDIST_WORKER", ""))
+    made: set[Template] = field(default_factory=set)
 
     def name(self, what: str) -> str:
         return f"{make_url(self.url).database}_{what}{self.worker}"
@@ -102,27 +146,31 @@ class PostgresDatabases:
         finally:
             await admin.dispose()
 
-    async def make_templates(self) -> bool:
-        """Make the templates; False when the role may not create databases."""
+    async def may_create_databases(self) -> bool:
+        engine = create_async_engine(self.url, poolclass=NullPool)
         try:
-            for template in Template:
-                name = self.name(template.value)
-                await self.run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-                await fill(self.url_of(name), template)
-        except DBAPIError as error:
-            if "permission denied" not in str(error):
-                raise
-            return False
-        return True
+            async with engine.connect() as conn:
+                query = "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
+                return bool(await conn.scalar(text(query)))
+        finally:
+            await engine.dispose()
+
+    async def make(self, template: Template) -> None:
+        name = self.name(template.name)
+        await self.run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+        await fill(self.url_of(name), template)
 
     async def case(self, template: Template | None) -> str:
         """A new database for one test, a copy of `template` (else empty); its URL."""
-        case, source = self.name("case"), self.name(template.value) if template else "template1"
+        if template and template not in self.made:
+            apart(lambda: self.make(template))
+            self.made.add(template)
+        case, source = self.name("case"), self.name(template.name) if template else "template1"
         await self.run(
             f'DROP DATABASE IF EXISTS "{case}" WITH (FORCE)', f'CREATE DATABASE "{case}" TEMPLATE "{source}"'
         )
         return self.url_of(case)
 
     async def drop_all(self) -> None:
-        names = [self.name("case"), *(self.name(template.value) for template in Template)]
+        names = [self.name("case"), *(self.name(template.name) for template in self.made)]
         await self.run(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))

@@ -10,14 +10,14 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from graph.app import Settings, create_app
-from graph.demo.generator import DEMO_VIEWER, generate, load_rows
+from graph.demo.generator import DEMO_VIEWER, generate
 from graph.engine import install
 from graph.errors import masked_errors_extension
 from graph.schema.auth import AdminAccess
 from graph.schema.context import Context, Services
 from graph.schema.query import create_schema
 from graph.settings import ApiSettings
-from tests.databases import COPIED, Template
+from tests.databases import DEMO, unless_copied
 from tests.graph.expected import Expected
 from tests.graph.statements import statements_sent
 
@@ -50,8 +50,7 @@ async def demo_db(
 ) -> async_sessionmaker[AsyncSession]:
     """The demo data set loaded: the database is a copy of the demo template (tests/databases.py), or loaded
     here where there is none (a PostgreSQL role without CREATEDB)."""
-    if request.node.stash.get(COPIED, None) is not Template.DEMO:
-        await load_rows(sessionmaker, generate())
+    await unless_copied(request, DEMO, sessionmaker)
     return sessionmaker
 
 

@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 import strawberry
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.showcase import Showcase
@@ -19,8 +18,10 @@ from sync.github.client import GitHubClient
 from sync.github.transport import create_http_client
 from sync.refresh import refresh
 from sync.settings import SyncSettings
+from tests.databases import Template, register, unless_copied
 from tests.fakes.github import GITHUB_API, FakeGitHub
 from tests.graph.conftest import Execute, make_execute, ok
+from tests.graph.statements import statements_sent
 from tests.sync.conftest import TOKEN
 
 Payload = dict[str, Any]
@@ -109,16 +110,28 @@ def build_fake() -> FakeGitHub:
     return fake
 
 
-@pytest.fixture
-async def synced(
-    sessionmaker: async_sessionmaker[AsyncSession], reads: async_sessionmaker[AsyncSession], schema: strawberry.Schema
-) -> AsyncIterator[tuple[Execute, list[Payload]]]:
-    fake = build_fake()
+async def sync_fake(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """The database a sync of build_fake() leaves, with octocat/hidden-thing hidden from the showcase."""
     settings = SyncSettings(github_api_url=GITHUB_API, github_owners="octocat,acme", retry_backoff=0.01)
-    async with create_http_client(settings, transport=httpx.MockTransport(fake.handle)) as http:
+    async with create_http_client(settings, transport=httpx.MockTransport(build_fake().handle)) as http:
         await refresh(sessionmaker, GitHubClient(http, settings), settings, trigger="CLI")
     async with sessionmaker() as session, session.begin():
         session.add(Showcase(key="octocat/hidden-thing", owner="octocat", name="hidden-thing", hidden=True))
+
+
+# Synced once a session: each test starts from a copy (tests/databases.py).
+SYNCED = register("synced", Template("search", sync_fake))
+
+
+@pytest.fixture
+async def synced(
+    request: pytest.FixtureRequest,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    reads: async_sessionmaker[AsyncSession],
+    schema: strawberry.Schema,
+) -> AsyncIterator[tuple[Execute, list[Payload]]]:
+    await unless_copied(request, SYNCED, sessionmaker)
+    fake = build_fake()
     public = [
         fake.repo_json(r.owner.login, r.name) for r in fake.repos_by_id.values() if not r.private and not r.deleted
     ]
@@ -343,17 +356,7 @@ async def test_a_search_costs_the_same_statements_for_3_and_30_matches(
     query = """query { search(query: "tool user:octocat", type: REPOSITORY, first: 100) { repositoryCount
       nodes { ... on Repository { name primaryLanguage { name } languages(first: 5) { nodes { name } }
         contributors(first: 5) { nodes { login } } } } } }"""
-    statements: list[str] = []
-
-    def counted(*args: Any) -> None:
-        statements.append(args[2])
-
-    for target in {engine.sync_engine, read_engine.sync_engine}:
-        event.listen(target, "before_cursor_execute", counted)
-    try:
+    with statements_sent(engine, read_engine) as statements:
         data = await ok(make_execute(schema, sessionmaker, reads), query)
-    finally:
-        for target in {engine.sync_engine, read_engine.sync_engine}:
-            event.remove(target, "before_cursor_execute", counted)
     assert data["search"]["repositoryCount"] == count
     assert len(statements) == 5
