@@ -23,12 +23,16 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from db.engine import create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
 from graph.demo.generator import generate, load_rows
+
+# Another session holds the database: one FORCE may not end (insufficient privilege), or a template in use.
+BUSY_DATABASE = {"42501", "55006"}
 
 Fill = Callable[[async_sessionmaker[AsyncSession]], Awaitable[None]]
 
@@ -137,12 +141,21 @@ class PostgresDatabases:
         return make_url(self.url).set(database=name).render_as_string(hide_password=False)
 
     async def run(self, *statements: str) -> None:
-        # CREATE and DROP DATABASE run outside a transaction, from the URL's own database.
+        # CREATE and DROP DATABASE run outside a transaction, from the URL's own database. An autovacuum
+        # worker may be in the database for a moment: a superuser's session, which FORCE may not end (42501)
+        # and a TEMPLATE copy must wait for (55006); it leaves within seconds, so ask again for up to 10 s.
         admin = create_async_engine(self.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         try:
-            async with admin.connect() as conn:
-                for statement in statements:
-                    await conn.exec_driver_sql(statement)
+            for attempt in range(100):
+                try:
+                    async with admin.connect() as conn:
+                        for statement in statements:
+                            await conn.exec_driver_sql(statement)
+                    return
+                except DBAPIError as error:
+                    if attempt == 99 or getattr(error.orig, "sqlstate", None) not in BUSY_DATABASE:
+                        raise
+                await asyncio.sleep(0.1)
         finally:
             await admin.dispose()
 

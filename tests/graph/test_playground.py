@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from graph.http import playground
-from tests.graph.served import served
+from tests.graph.serving import served
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
