@@ -25,7 +25,7 @@ import httpx
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
 from tests.fakes import templates
-from tests.fakes.responses import Answer
+from tests.fakes.responses import Answer, rate_headers
 from tests.fakes.state import FakeAccount, FakeRepo, RateBucket
 
 if TYPE_CHECKING:
@@ -78,14 +78,7 @@ class FakeGraphQL:
             self._failures.extend([(status, errors)] * n)
 
     def headers(self) -> dict[str, str]:
-        bucket = self.bucket
-        return {
-            "X-RateLimit-Limit": str(bucket.limit),
-            "X-RateLimit-Remaining": str(max(bucket.remaining, 0)),
-            "X-RateLimit-Reset": str(bucket.reset_at),
-            "X-RateLimit-Used": str(bucket.used),
-            "X-RateLimit-Resource": "graphql",
-        }
+        return rate_headers(self.bucket, resource="graphql")
 
     def answer(self, request: httpx.Request, authorized: bool) -> Answer:
         with self._lock:

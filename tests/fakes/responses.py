@@ -65,13 +65,13 @@ def rate_overview(bucket: RateBucket) -> Answer:
     return Answer(200, overview, counts=False)
 
 
-def rate_headers(bucket: RateBucket) -> dict[str, str]:
+def rate_headers(bucket: RateBucket, resource: str = "core") -> dict[str, str]:
     return {
         "X-RateLimit-Limit": str(bucket.limit),
         "X-RateLimit-Remaining": str(max(bucket.remaining, 0)),
         "X-RateLimit-Reset": str(bucket.reset_at),
         "X-RateLimit-Used": str(bucket.used),
-        "X-RateLimit-Resource": "core",
+        "X-RateLimit-Resource": resource,
     }
 
 
