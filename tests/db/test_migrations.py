@@ -204,18 +204,23 @@ async def test_a_later_revision_reaches_a_195a580_database_and_keeps_every_row(
     assert await read_rows(url) == before
 
 
+async def _make_0002_database(url: str, engine: AsyncEngine) -> None:
+    """A database of the release before the pins at `url`: 195a580's, with its data, upgraded to revision 0002."""
+    await make_195a580_database(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda c: command.stamp(migrate.alembic_config(c), migrate.BASELINE))
+        await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0002"))
+
+
 async def test_0004_profiles_upgrades_a_database_of_the_previous_release_with_its_runs(
     db_settings: DatabaseSettings,
 ) -> None:
     """A database at 0002 (the release before the pins) with data in it reaches head: pinned_item is there and
     empty, every run keeps its row with nothing skipped and no GraphQL points, every other row as it was."""
     url = db_settings.database_url
-    await make_195a580_database(url)
     engine = create_engine(db_settings)
     try:
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.stamp(migrate.alembic_config(c), migrate.BASELINE))
-            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0002"))
+        await _make_0002_database(url, engine)
         assert await _revisions_of(engine) == ("0002",)
         before = await read_rows(url)
         await create_schema(engine)
@@ -236,12 +241,9 @@ async def test_0005_images_adds_an_empty_image_table_to_a_database_at_0002_and_k
     """A database an earlier release left at 0002, with data in it, gets the image table (issue 15) on the
     next start; every row it had is as it was, and downgrading to 0002 removes the table again."""
     url = db_settings.database_url
-    await make_195a580_database(url)
     engine = create_engine(db_settings)
     try:
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.stamp(migrate.alembic_config(c), migrate.BASELINE))
-            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0002"))
+        await _make_0002_database(url, engine)
         before = await read_rows(url)
         await create_schema(engine)
         async with engine.connect() as conn:
