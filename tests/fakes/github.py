@@ -17,10 +17,9 @@ secondary_limit_next; `moved_to` and `links_to` send clients to another server. 
 """
 
 import asyncio
-import dataclasses
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,11 +38,13 @@ from tests.fakes.state import (
     FakeAccount,
     FakeRepo,
     RateBucket,
+    RepoNames,
+    check_repo_fields,
 )
+from tests.fakes.traffic import Faults, RateLimits, RequestLog
 
 GITHUB_API = templates.GITHUB_API
 _UNSET: Any = object()
-_REPO_FIELDS = {f.name for f in dataclasses.fields(FakeRepo)} - {"id", "owner", "name", "answers", "deleted"}
 
 
 class FakeGitHub:
@@ -64,17 +65,12 @@ class FakeGitHub:
         self._next_repo_id = first_repo_id
         self.accounts: dict[str, FakeAccount] = {}  # lower(login) -> account
         self.repos_by_id: dict[int, FakeRepo] = {}
-        self._repo_keys: dict[str, FakeRepo] = {}  # lower(full_name) -> live repository
-        self._redirects: dict[str, int] = {}  # lower(old full_name) -> repository id
+        self.names = RepoNames()  # the live repositories' names, and old ones that redirect
         reset_at = int(clock()) + 3600
-        self._buckets = {False: RateBucket(60, 60, reset_at), True: RateBucket(5000, 5000, reset_at)}
-        self._rate_status = 403
+        self.limits = RateLimits(reset_at)  # the core rate limit (tests/fakes/traffic.py), set with rate_limit
         self.graphql = FakeGraphQL(self, reset_at)  # POST /graphql: pins (tests/fakes/graphql.py)
-        self._failures: deque[tuple[int, int | None]] = deque()  # (status, Retry-After)
-        self.requests: list[Call] = []
-        self.path_counts: Counter[str] = Counter()
-        self.authorization_seen: str | None = None  # last Authorization header value; never print it
-        self.headers_seen: list[httpx.Headers] = []  # every request's headers, in order; never print them
+        self.faults = Faults()  # queued with fail_next and secondary_limit_next
+        self.log = RequestLog()  # what requests, path_counts, authorization_seen and headers_seen show
         # A base URL (e.g. another fake's): every request answers 301 to the same path there (a moved host).
         self.moved_to: str | None = None
         # A base URL: Link headers point there instead of at the request's own base (a proxy gone wrong).
@@ -149,12 +145,10 @@ class FakeGitHub:
         created + 2h, pushed_at created + 1h, no languages, no contributors. `more` takes any other
         FakeRepo field (size, open_issues, watchers, default_branch, is_template, has_issues, disabled).
         """
-        unknown = set(more) - _REPO_FIELDS
-        if unknown:
-            raise TypeError(f"unknown repository fields {sorted(unknown)}; known: {sorted(_REPO_FIELDS)}")
+        check_repo_fields(more)
         with self._lock:
             account = self._ensure_account(owner)
-            if f"{account.login}/{name}".lower() in self._repo_keys:
+            if f"{account.login}/{name}".lower() in self.names.live:
                 raise ValueError(f"repository {owner}/{name} already exists")
             created = created_at or REPO_EPOCH + timedelta(hours=len(self.repos_by_id))
             repo = FakeRepo(
@@ -176,10 +170,9 @@ class FakeGitHub:
                 **more,
             )
             self._next_repo_id += 1
-            _apply_visibility(repo, private=private, visibility=visibility)
+            repo.set_visibility(private=private, visibility=visibility)
             self.repos_by_id[repo.id] = repo
-            self._repo_keys[repo.full_name.lower()] = repo
-            self._redirects.pop(repo.full_name.lower(), None)
+            self.names.add(repo)
             self._set_contributors(repo, contributors, ())
             return self.repo_json(owner, name)
 
@@ -189,7 +182,7 @@ class FakeGitHub:
 
     def repo(self, owner: str, name: str) -> FakeRepo:
         """The live repository state (KeyError when missing, deleted or renamed away)."""
-        return self._repo_keys[f"{owner}/{name}".lower()]
+        return self.names.live[f"{owner}/{name}".lower()]
 
     def repo_json(
         self, owner: str, name: str, *, full: bool = True, authorized: bool = False, api: str = GITHUB_API
@@ -203,9 +196,7 @@ class FakeGitHub:
 
         updated_at is not bumped implicitly; pass it when the test cares.
         """
-        unknown = set(changes) - _REPO_FIELDS
-        if unknown:
-            raise TypeError(f"unknown repository fields {sorted(unknown)}; known: {sorted(_REPO_FIELDS)}")
+        check_repo_fields(changes)
         with self._lock:
             repo = self.repo(owner, name)
             private, visibility = changes.pop("private", None), changes.pop("visibility", None)
@@ -216,7 +207,7 @@ class FakeGitHub:
             for key, value in changes.items():
                 setattr(repo, key, value)
             if private is not None or visibility is not None:
-                _apply_visibility(repo, private=bool(private), visibility=visibility)
+                repo.set_visibility(private=bool(private), visibility=visibility)
             return self.repo_json(repo.owner.login, repo.name)
 
     def set_languages(self, owner: str, name: str, language_bytes: dict[str, int]) -> None:
@@ -251,14 +242,11 @@ class FakeGitHub:
         """Rename (or transfer) a repository; the old path then answers 301 to /repositories/{id}."""
         with self._lock:
             repo = self.repo(owner, old)
-            old_key = repo.full_name.lower()
-            del self._repo_keys[old_key]
+            old_full_name = repo.full_name
             if new_owner is not None:
                 repo.owner = self._ensure_account(new_owner)
             repo.name = new
-            self._repo_keys[repo.full_name.lower()] = repo
-            self._redirects.pop(repo.full_name.lower(), None)
-            self._redirects[old_key] = repo.id
+            self.names.moved(repo, old_full_name)
             return self.repo_json(repo.owner.login, repo.name)
 
     def delete_repo(self, owner: str, name: str) -> None:
@@ -266,8 +254,7 @@ class FakeGitHub:
         with self._lock:
             repo = self.repo(owner, name)
             repo.deleted = True
-            del self._repo_keys[repo.full_name.lower()]
-            self._redirects = {k: v for k, v in self._redirects.items() if v != repo.id}
+            self.names.remove(repo)
 
     def answer(self, owner: str, name: str, endpoint: str, status: int | None) -> None:
         """Force GitHub's canned answer on one endpoint ("repo", "languages", "contributors"); None clears.
@@ -302,33 +289,42 @@ class FakeGitHub:
     ) -> None:
         """Set the core rate limit (both buckets unless `authenticated` picks one); status 403 or 429."""
         with self._lock:
-            for key, bucket in self._buckets.items():
-                if authenticated is not None and key != authenticated:
-                    continue
-                if limit is not None:
-                    bucket.limit = limit
-                    bucket.remaining = min(bucket.remaining, limit)
-                if remaining is not None:
-                    bucket.remaining = remaining
-                if reset_at is not None:
-                    bucket.reset_at = reset_at
-            if status is not None:
-                self._rate_status = status
+            self.limits.set(
+                limit=limit, remaining=remaining, reset_at=reset_at, status=status, authenticated=authenticated
+            )
 
     def bucket(self, *, authenticated: bool = True) -> RateBucket:
-        return self._buckets[authenticated]
+        return self.limits.buckets[authenticated]
 
     def fail_next(self, n: int = 1, status: int = 500) -> None:
         """The next n requests fail with `status` (not counted against the rate limit), then it recovers."""
         with self._lock:
-            self._failures.extend([(status, None)] * n)
+            self.faults.fail(n, status)
 
     def secondary_limit_next(self, retry_after: int = 1, n: int = 1, status: int = 403) -> None:
         """The next n requests hit GitHub's secondary rate limit: `status` with Retry-After, remaining > 0."""
         with self._lock:
-            self._failures.extend([(status, retry_after)] * n)
+            self.faults.fail(n, status, retry_after)
 
-    # ---- observability ---------------------------------------------------------------------------------
+    # ---- observability: the request log (tests/fakes/traffic.py) --------------------------------------
+
+    @property
+    def requests(self) -> list[Call]:
+        return self.log.requests
+
+    @property
+    def path_counts(self) -> Counter[str]:
+        return self.log.path_counts
+
+    @property
+    def authorization_seen(self) -> str | None:
+        """The last Authorization header value; never print it."""
+        return self.log.authorization_seen
+
+    @property
+    def headers_seen(self) -> list[httpx.Headers]:
+        """Every request's headers, in order; never print them."""
+        return self.log.headers_seen
 
     @property
     def request_count(self) -> int:
@@ -344,10 +340,7 @@ class FakeGitHub:
 
     def reset_log(self) -> None:
         with self._lock:
-            self.requests.clear()
-            self.path_counts.clear()
-            self.authorization_seen = None
-            self.headers_seen.clear()
+            self.log.clear()
 
     # ---- HTTP ------------------------------------------------------------------------------------------
 
@@ -362,38 +355,21 @@ class FakeGitHub:
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request as GitHub would (use behind httpx.MockTransport or the loopback server)."""
         with self._lock:
-            authorization = request.headers.get("authorization")
-            if authorization:
-                self.authorization_seen = authorization
-            self.headers_seen.append(request.headers.copy())
-            authorized = bool(authorization)
-            bucket = self._buckets[authorized]
+            authorized = self.log.arrived(request)
+            bucket = self.limits.buckets[authorized]
             bucket.refill(self.clock())
-            request_id = f"F4KE:{len(self.requests) + 1:06X}"
+            request_id = self.log.next_request_id()
             answer = self._answer(request, authorized, bucket, request_id)
             response = responses.render(request, answer, bucket, request_id, authorized)
-            path = request.url.path
-            self.requests.append(
-                Call(
-                    method=request.method,
-                    path=path,
-                    query=request.url.query.decode(),
-                    status=response.status_code,
-                    authorized=authorized,
-                    conditional="if-none-match" in request.headers,
-                )
-            )
-            self.path_counts[path] += 1
+            self.log.answered(request, response, authorized=authorized)
             return response
 
     def _answer(
         self, request: httpx.Request, authorized: bool, bucket: RateBucket, request_id: str
     ) -> responses.Answer:
-        if self._failures:
-            status, retry_after = self._failures.popleft()
-            if retry_after is None:
-                return responses.server_error(status)
-            return responses.secondary_limit(status, retry_after, request_id)
+        failure = self.faults.next_answer(request_id)
+        if failure is not None:
+            return failure
         if self.moved_to is not None:
             return routes.moved_host(request, self.moved_to)
         if request.url.path.rstrip("/") in GRAPHQL_PATHS:
@@ -401,20 +377,14 @@ class FakeGitHub:
         if request.url.path.rstrip("/") == "/rate_limit":
             return responses.rate_overview(bucket)
         if bucket.remaining <= 0:
-            return responses.rate_exceeded(self._rate_status, authorized=authorized)
+            return responses.rate_exceeded(self.limits.status, authorized=authorized)
         bucket.remaining -= 1
         return routes.route(self, request, authorized)
 
-    def _find_repo(self, owner: str, name: str) -> FakeRepo | int | None:
+    def find_repo(self, owner: str, name: str) -> FakeRepo | int | None:
         """The live repository, or the id to redirect to when the name moved, or None."""
-        key = f"{owner}/{name}".lower()
-        return self._repo_keys.get(key) or self._redirects.get(key)
+        return self.names.find(owner, name)
 
-
-def _apply_visibility(repo: FakeRepo, *, private: bool, visibility: str | None) -> None:
-    if visibility is None:
-        visibility = "private" if private else "public"
-    if visibility not in ("public", "private", "internal"):
-        raise ValueError(f"visibility must be public, private or internal, not {visibility!r}")
-    repo.visibility = visibility
-    repo.private = visibility != "public"
+    def live_repos(self) -> list[FakeRepo]:
+        """Every repository not deleted, under its current name, in the order they were added."""
+        return list(self.names.live.values())

@@ -185,7 +185,7 @@ class FakeGraphQL:
                 found.append({"__typename": "Gist", "id": templates.node_id("Gist", name), "name": name})
                 continue
             owner, _, name = item.partition("/")
-            repo = self.fake._find_repo(owner, name)
+            repo = self.fake.find_repo(owner, name)
             if isinstance(repo, FakeRepo):  # a deleted repository is unpinned; a renamed one follows its name
                 found.append(self._repository(repo))
         return found

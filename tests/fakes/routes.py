@@ -59,7 +59,7 @@ def route(fake: "FakeGitHub", request: httpx.Request, authorized: bool) -> Answe
                 return not_found(DOCS["org_repos"])
             return _list_repos(fake, request, account, authorized, api, org=True)
         case ["repos", owner, name, *rest] if len(rest) <= 1:
-            found = fake._find_repo(owner, name)
+            found = fake.find_repo(owner, name)
             if isinstance(found, int):
                 return _moved(request, api, found, rest)
             return _repo_endpoint(fake, request, found, rest, authorized, api)
@@ -70,7 +70,7 @@ def route(fake: "FakeGitHub", request: httpx.Request, authorized: bool) -> Answe
 
 
 def public_repo_count(fake: "FakeGitHub", account: FakeAccount) -> int:
-    return sum(1 for r in fake._repo_keys.values() if r.owner is account and r.visibility == "public")
+    return sum(1 for r in fake.live_repos() if r.owner is account and r.visibility == "public")
 
 
 def account_json(fake: "FakeGitHub", account: FakeAccount, api: str) -> dict[str, Any]:
@@ -233,7 +233,7 @@ def _list_repos(
     kind = params.get("type") or ("all" if org else "owner")
     sort = params.get("sort") or ("created" if org else "full_name")
     direction = params.get("direction") or ("asc" if sort == "full_name" else "desc")
-    repos = [repo for repo in fake._repo_keys.values() if repo.owner is account]
+    repos = [repo for repo in fake.live_repos() if repo.owner is account]
     # The token owner is assumed to see the owner's private repositories; anonymous callers never do.
     if not authorized:
         repos = [repo for repo in repos if repo.visibility == "public"]

@@ -1,6 +1,7 @@
 """The records FakeGitHub keeps: accounts, repositories, the rate-limit bucket and the request log."""
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,6 +67,52 @@ class FakeRepo:
         if not self.language_bytes:
             return None
         return max(self.language_bytes.items(), key=lambda item: item[1])[0]
+
+    def set_visibility(self, *, private: bool, visibility: str | None) -> None:
+        """`visibility` wins; without one, `private` picks private or public."""
+        if visibility is None:
+            visibility = "private" if private else "public"
+        if visibility not in ("public", "private", "internal"):
+            raise ValueError(f"visibility must be public, private or internal, not {visibility!r}")
+        self.visibility = visibility
+        self.private = visibility != "public"
+
+
+@dataclass
+class RepoNames:
+    """Which repository each name reaches: the live ones, and old names (renamed away) that redirect to an id."""
+
+    live: dict[str, FakeRepo] = field(default_factory=dict)  # lower(full_name) -> live repository
+    redirects: dict[str, int] = field(default_factory=dict)  # lower(old full_name) -> repository id
+
+    def find(self, owner: str, name: str) -> FakeRepo | int | None:
+        key = f"{owner}/{name}".lower()
+        return self.live.get(key) or self.redirects.get(key)
+
+    def add(self, repo: FakeRepo) -> None:
+        self.live[repo.full_name.lower()] = repo
+        self.redirects.pop(repo.full_name.lower(), None)
+
+    def moved(self, repo: FakeRepo, old_full_name: str) -> None:
+        """`repo` was renamed (or transferred) from `old_full_name`, which now redirects to it."""
+        del self.live[old_full_name.lower()]
+        self.add(repo)
+        self.redirects[old_full_name.lower()] = repo.id
+
+    def remove(self, repo: FakeRepo) -> None:
+        """A deleted repository: neither its name nor any old one reaches it."""
+        del self.live[repo.full_name.lower()]
+        self.redirects = {k: v for k, v in self.redirects.items() if v != repo.id}
+
+
+# The FakeRepo fields add_repo and set_repo take: all but its identity and what other methods manage.
+REPO_FIELDS = {f.name for f in fields(FakeRepo)} - {"id", "owner", "name", "answers", "deleted"}
+
+
+def check_repo_fields(names: Iterable[str]) -> None:
+    unknown = set(names) - REPO_FIELDS
+    if unknown:
+        raise TypeError(f"unknown repository fields {sorted(unknown)}; known: {sorted(REPO_FIELDS)}")
 
 
 @dataclass
