@@ -36,12 +36,16 @@ async def held_http(fake: FakeGitHub, settings: SyncSettings) -> AsyncIterator[h
 
 
 async def terminate_lock_session(engine: AsyncEngine) -> int:
-    """pg_terminate_backend on the session holding the sync lock; how many sessions it ended."""
+    """pg_terminate_backend on the session holding the sync lock of this database; how many sessions it ended.
+
+    pg_locks shows the whole server's locks: a test running beside this one (pytest -n) may hold the same key
+    in a database of its own."""
     async with engine.connect() as connection:
         ended = await connection.scalars(
             text(
                 "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 " AND classid::bigint = :high AND objid::bigint = :low AND objsubid = 1"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             ),
             LOCK_KEY_HALVES,
         )
