@@ -12,8 +12,10 @@ python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet uv
 "$venv/bin/uv" pip install --quiet --python "$venv/bin/python" --resolution lowest-direct '.[test]'
 "$venv/bin/uv" pip list --python "$venv/bin/python" 2>/dev/null |
-  grep -iE '^(strawberry-graphql|graphql-core|cross-web|fastapi|starlette|uvicorn|sqlalchemy|aiosqlite|httpx|apscheduler|pydantic|pydantic-core|pydantic-settings|rich|orjson|pyyaml|asyncpg|pytest|pytest-asyncio) '
+  grep -iE '^(strawberry-graphql|graphql-core|cross-web|fastapi|starlette|uvicorn|sqlalchemy|aiosqlite|httpx|apscheduler|pydantic|pydantic-core|pydantic-settings|rich|orjson|pyyaml|asyncpg|pytest|pytest-asyncio|pytest-xdist) '
 
-# The main job's configuration as it is: these releases raise no warning the suite does not expect. The schema
-# tests on the planned engine only (the one served by default): the main job proves both engines agree.
+# The main job's configuration as it is (pyproject.toml's addopts: warnings as errors, and pytest-xdist at its
+# lowest release spreading the tests over the CPUs as in the main job): these releases raise no warning the suite
+# does not expect. The schema tests on the planned engine only (the one served by default): the main job proves
+# both engines agree.
 REPOFOLIO_TEST_ENGINES=planned "$venv/bin/python" -m pytest -p no:cacheprovider "$@"

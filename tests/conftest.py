@@ -47,6 +47,11 @@ def postgres_databases() -> Iterator[PostgresDatabases | None]:
     """The PostgreSQL databases tests get; None without a server, or where the role may not create databases."""
     databases = PostgresDatabases(POSTGRES_URL) if POSTGRES_URL else None
     if not databases or not asyncio.run(databases.may_create_databases()):
+        if databases and databases.worker:
+            pytest.fail(
+                f"the PostgreSQL role of {POSTGRES_URL_VARIABLE} may not create databases, so every test would "
+                "empty the same one while other xdist workers use it: grant it CREATEDB, or run `pytest -n 0`"
+            )
         yield None
         return
     yield databases
