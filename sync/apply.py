@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.contributed import OutsideRepository
 from db.data_version import bump_data_version
 from db.models import Contributor, Language, Repository, RepositoryContributor, RepositoryLanguage
 from db.upsert import upsert
@@ -60,9 +61,16 @@ async def apply_snapshot(session: AsyncSession, snapshot: Snapshot, now: datetim
     # Repositories that vanished (the listing completed without them) or whose owner is no longer ours.
     listed = {record.id: record for record in snapshot.repositories if record.id not in snapshot.gone}
     stored_repos = await _rows(session, Repository)
-    removed_ids = [repo_id for repo_id in stored_repos if repo_id not in listed]
+    # Light records (sync/contributed_rows.py) are kept by their lists, not by a listing; one listed now is
+    # an outside repository whose owner became configured: it becomes a full record.
+    light = set(await session.scalars(select(OutsideRepository.repository_id)))
+    removed_ids = [repo_id for repo_id in stored_repos if repo_id not in listed and repo_id not in light]
     if removed_ids:
         await session.execute(delete(Repository).where(Repository.id.in_(removed_ids)))
+    promoted = light & set(listed)
+    if promoted:
+        await session.execute(delete(OutsideRepository).where(OutsideRepository.repository_id.in_(promoted)))
+        changed = True
 
     language_ids = await _ensure_languages(session, snapshot)
     changed |= language_ids.changed
@@ -107,7 +115,7 @@ async def apply_snapshot(session: AsyncSession, snapshot: Snapshot, now: datetim
     readmes = {repo_id: found for repo_id, found in snapshot.readmes.items() if repo_id in desired}
     modified |= await apply_depth(session, watchers, readmes, stored_repos, now) - set(added)
 
-    changed |= await _delete_orphans(session)
+    changed |= await delete_orphans(session)
     changed |= bool(added or modified or removed_ids)
     if changed:
         await bump_data_version(session)
@@ -281,7 +289,7 @@ async def _replace_associations(
     return changed
 
 
-async def _delete_orphans(session: AsyncSession) -> bool:
+async def delete_orphans(session: AsyncSession) -> bool:
     """Accounts and languages nothing points at any more (the API lists every cached contributor)."""
     accounts = await session.execute(
         delete(Contributor).where(

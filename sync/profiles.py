@@ -12,9 +12,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.contributed import ALL, OutsideRepository
 from db.models import Repository
 from db.profiles import PinnedItem
 from db.upsert import upsert
+from sync.contributed import ALIASES, CONTRIBUTED_FRAGMENT, Contributed, contributed_of
+from sync.contributed_rows import apply_contributed
 from sync.errors import GitHubError, OwnerNotFound
 from sync.github.graphql import GraphQLClient
 from sync.records import Owner
@@ -52,13 +55,14 @@ class Profiles:
     """What the stage read. `pins` is None when the stage did not run."""
 
     pins: dict[int, list[Pin]] | None = None  # owner id -> repositories pinned, in GitHub's order
+    contributed: dict[int, Contributed] | None = None  # user id -> its lists (sync/contributed.py)
     skipped: list[str] = field(default_factory=list)
 
 
 def pins_document(count: int) -> str:
     variables = ", ".join(f"$o{i}: String!" for i in range(count))
-    owners = "\n".join(f"  o{i}: repositoryOwner(login: $o{i}) {{ ...pins }}" for i in range(count))
-    return f"query Pins({variables}) {{\n{owners}\n}}\n{PINS_FRAGMENT}"
+    owners = "\n".join(f"  o{i}: repositoryOwner(login: $o{i}) {{ ...pins ...contributed }}" for i in range(count))
+    return f"query Pins({variables}) {{\n{owners}\n}}\n{PINS_FRAGMENT}{CONTRIBUTED_FRAGMENT}"
 
 
 async def collect_profiles(client: GraphQLClient, owners: list[Owner]) -> Profiles:
@@ -67,6 +71,7 @@ async def collect_profiles(client: GraphQLClient, owners: list[Owner]) -> Profil
         log.info(NO_TOKEN)
         return Profiles(skipped=[NO_TOKEN])
     pins: dict[int, list[Pin]] = {}
+    contributed: dict[int, Contributed] = {}
     for start in range(0, len(owners), BATCH):
         batch = owners[start : start + BATCH]
         answer = await client.query(
@@ -77,7 +82,9 @@ async def collect_profiles(client: GraphQLClient, owners: list[Owner]) -> Profil
             if found is None:  # gone since its REST profile was read a moment ago
                 raise OwnerNotFound(owner.account.login)
             pins[owner.account.id] = _pins_of(found, owner.account.login)
-    return Profiles(pins=pins)
+            if ALIASES[ALL] in found:  # users only: organizations contribute to nothing on GitHub
+                contributed[owner.account.id] = contributed_of(found, owner.account.login)
+    return Profiles(pins=pins, contributed=contributed)
 
 
 def _pins_of(owner: Any, login: str) -> list[Pin]:
@@ -99,6 +106,7 @@ async def apply_profiles(session: AsyncSession, profiles: Profiles) -> bool:
     stage did not run (no token), no pins are kept: pinnedItems then answers the curated entries, as it does
     for a deployment that never had a token, rather than pins no sync will follow any more.
     """
+    contributed_changed = await apply_contributed(session, profiles.contributed)
     stored = {
         (owner_id, position): repository_id
         for owner_id, position, repository_id in await session.execute(
@@ -108,12 +116,13 @@ async def apply_profiles(session: AsyncSession, profiles: Profiles) -> bool:
     desired: dict[tuple[int, int], int] = {}
     if profiles.pins:
         wanted = {pin.repository_id for pins in profiles.pins.values() for pin in pins}
-        held = set(await session.scalars(select(Repository.id).where(Repository.id.in_(wanted)))) if wanted else set()
+        full = ~Repository.id.in_(select(OutsideRepository.repository_id))  # light records are never pins
+        held = set(await session.scalars(select(Repository.id).where(Repository.id.in_(wanted), full)))
         for owner_id, pins in profiles.pins.items():
             kept = [pin.repository_id for pin in pins if pin.repository_id in held]
             desired.update({(owner_id, position): repository_id for position, repository_id in enumerate(kept)})
     if desired == stored:
-        return False
+        return contributed_changed
     await session.execute(delete(PinnedItem))
     rows = [
         {"owner_id": owner_id, "position": position, "repository_id": repository_id}

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db import bookkeeping, images, migrate, models, profiles, showcase  # noqa: F401  (registers every table on Base.metadata)
+from db import bookkeeping, contributed, images, migrate, models, profiles, showcase  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
 from db.data_version import read_data_version
 from db.engine import DatabaseUnavailable, create_engine, create_schema, open_database
@@ -272,4 +272,34 @@ async def test_an_upgraded_database_has_depth_columns_unknown_until_its_next_syn
         scopes = list(await session.scalars(select(bookkeeping.SyncRun.depth_scope)))
     assert watchers == [None, None, None]
     assert scopes and set(scopes) == {None}
+    assert await read_rows(url) == before
+
+
+async def test_0009_outside_repositories_adds_empty_lists_to_a_database_at_0006_and_keeps_its_rows(
+    db_settings: DatabaseSettings,
+) -> None:
+    """A database the previous release left at 0006, with data in it, gets the contributed lists and the light
+    record marks, both empty until a sync with a token; every row it had is as it was, and downgrading to 0006
+    removes both tables again."""
+    url = db_settings.database_url
+    engine = create_engine(db_settings)
+    try:
+        await _make_0002_database(url, engine)
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
+        before = await read_rows(url)
+        await create_schema(engine)
+        async with engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
+            counts = [
+                (await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar()
+                for table in ("contributed_repository", "outside_repository")
+            ]
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0006_repository_depth"))
+            after_downgrade = await conn.run_sync(lambda c: inspect(c).get_table_names())
+    finally:
+        await engine.dispose()
+    assert {"contributed_repository", "outside_repository"} <= set(tables) and counts == [0, 0]
+    assert not {"contributed_repository", "outside_repository"} & set(after_downgrade)
     assert await read_rows(url) == before

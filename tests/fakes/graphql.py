@@ -1,6 +1,7 @@
 """FakeGitHub's GraphQL endpoint: GitHub's published schema, executed by graphql-core over the fake's state.
 
     fake.graphql.set_pins("octocat", ["octocat/hello", "acme/anvil", "gist:notes"])
+    fake.graphql.set_contributed("octocat", ["acme/anvil", ("other/x", ["ISSUE"])])  # tests/fakes/contributed.py
 
 A document is parsed and validated against GitHub's own schema (tests/fakes/github_schema/, from npm
 @octokit/graphql-schema), so a field or argument GitHub lacks fails here as it fails there. The resolvers
@@ -25,6 +26,7 @@ import httpx
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
 from tests.fakes import templates
+from tests.fakes.contributed import Entry, FakeContributed, light_fields
 from tests.fakes.responses import Answer, rate_headers
 from tests.fakes.state import FakeAccount, FakeRepo, RateBucket
 
@@ -64,6 +66,7 @@ class FakeGraphQL:
         self.cost = 1  # points each query costs (GitHub's minimum; the documents the sync sends cost that)
         self.pins: dict[str, list[str]] = {}  # lower(login) -> "owner/name" or "gist:<name>", in GitHub's order
         self.documents: list[dict[str, Any]] = []  # every request body received, in order
+        self.contributed = FakeContributed(fake)
         self._failures: deque[tuple[int, list[dict[str, Any]] | None]] = deque()
         self._lock = threading.RLock()
 
@@ -71,6 +74,16 @@ class FakeGraphQL:
         """The owner's pins, in order: repositories as "owner/name" (any owner), gists as "gist:<name>"."""
         with self._lock:
             self.pins[login.lower()] = list(items)
+
+    def set_contributed(self, login: str, entries: Iterable[Entry]) -> None:
+        """The user's repositoriesContributedTo: "owner/name" (a commit) or ("owner/name", [types])."""
+        with self._lock:
+            self.contributed.set_contributed(login, entries)
+
+    def set_top(self, login: str, names: Iterable[str]) -> None:
+        """The user's topRepositories, in GitHub's order."""
+        with self._lock:
+            self.contributed.set_top(login, names)
 
     def fail_next(self, *, status: int = 200, errors: list[dict[str, Any]] | None = None, n: int = 1) -> None:
         """The next n GraphQL requests answer `status` with `errors` as the body's errors (data null)."""
@@ -162,7 +175,9 @@ class FakeGraphQL:
             items = [item for item in self._pinned(account) if types is None or _pin_type(item) in types]
             return connection("pinnedItems", items, **page)
 
+        contributed = self.contributed.fields(account, self._repository) if kind == "User" else {}
         return {
+            **contributed,
             "__typename": kind,
             "id": templates.node_id(kind, account.id),
             "databaseId": account.id,
@@ -205,6 +220,7 @@ class FakeGraphQL:
             "forkCount": repo.forks,
             "url": f"https://github.com/{repo.full_name}",
             "owner": lambda info: self._owner(repo.owner),
+            **light_fields(repo),
         }
 
 
