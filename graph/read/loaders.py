@@ -16,7 +16,7 @@ from strawberry.exceptions import WrongNumberOfResultsReturned
 from db.base import Base
 from db.models import Contributor, Language, Repository, RepositoryReadme
 from db.showcase import Showcase
-from graph.read import pins, queries
+from graph.read import contributed, pins, queries
 from graph.read.pagination import Page
 
 Fetch = Callable[..., Awaitable[dict[Hashable, Page[Any]]]]
@@ -164,6 +164,8 @@ class Loaders:
     languages_by_repository_id: DataLoader[tuple[Any, ...], Page[tuple[Language, int]]]
     contributors_by_repository_id: DataLoader[tuple[Any, ...], Page[tuple[Contributor, int]]]
     repositories_by_contributor_id: DataLoader[tuple[Any, ...], Page[tuple[Repository, int]]]
+    contributed_by_user_id: DataLoader[tuple[Any, ...], Page[Repository]]
+    top_by_user_id: DataLoader[tuple[Any, ...], Page[Repository]]
     primer: Primer = field(default_factory=Primer)
 
     def clear(self) -> None:
@@ -245,4 +247,6 @@ def create_loaders(sessionmaker: Reads, *, include_hidden: bool = False) -> Load
         repositories_by_contributor_id=pages(
             lambda s, ids, *a: queries.contributed_repository_pages(s, ids, include_hidden, *a)
         ),
+        contributed_by_user_id=pages(contributed.contributed_pages),
+        top_by_user_id=pages(lambda s, ids, *a: contributed.top_pages(s, ids, include_hidden, *a)),
     )

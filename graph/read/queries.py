@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     SQLColumnExpression,
     String,
+    and_,
     bindparam,
     cast,
     distinct,
@@ -23,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from db.contributed import OutsideRepository
 from db.models import Contributor, Language, Repository, RepositoryContributor, RepositoryLanguage
 from db.showcase import Showcase
 from graph.read.pagination import Page, PageArgs, collect, paginate
@@ -110,10 +112,19 @@ class RepositoryFilter:
 
 @cache
 def visible_repository(include_hidden: bool = False) -> ColumnElement[bool]:
-    """Hidden repositories appear in no listing, count or lookup of the public API.
+    """Hidden repositories and light records (db/contributed.py) appear in no listing, count, search or
+    lookup of the public API; light records are reached through the lists that point at them only.
 
     Built once per value (the expression is immutable): constructing it cost more than a cache hit.
     """
+    outside = aliased(OutsideRepository)
+    full = ~exists().where(outside.repository_id == Repository.id)
+    return full if include_hidden else and_(full, shown_repository())
+
+
+@cache
+def shown_repository(include_hidden: bool = False) -> ColumnElement[bool]:
+    """Hidden repositories appear nowhere in the public API (the lists of light records included)."""
     if include_hidden:
         return true()
     # An alias, so the check still has its own FROM inside statements that join Showcase themselves.

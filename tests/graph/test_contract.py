@@ -48,11 +48,15 @@ def test_every_type_and_field_is_described(schema: strawberry.Schema) -> None:
 
 
 def test_the_fields_taken_from_github_have_githubs_exact_shape() -> None:
-    """ProfileOwner's fields in the contract copy, and pinnedItems on User and Organization, have the types and
-    arguments of GitHub's published schema (@octokit/graphql-schema, as the fake GitHub ships it)."""
+    """ProfileOwner's fields in the contract copy, pinnedItems on User and Organization, and User's
+    repositoriesContributedTo and topRepositories have the types and arguments of GitHub's published schema (@octokit/graphql-schema, as the fake GitHub ships it)."""
     github = github_schema()
     contract = build_schema(CONTRACT.read_text())
-    taken = {"ProfileOwner": None, "User": ["pinnedItems"], "Organization": ["pinnedItems"]}
+    taken = {
+        "ProfileOwner": None,
+        "User": ["pinnedItems", "repositoriesContributedTo", "topRepositories"],
+        "Organization": ["pinnedItems"],
+    }
     differences = []
     for type_name, names in taken.items():
         ours, theirs = contract.type_map[type_name], github.type_map[type_name]

@@ -62,3 +62,12 @@ class PinnableItemType(Enum):
     REPOSITORY = "REPOSITORY"
     TEAM = "TEAM"
     USER = "USER"
+
+
+@strawberry.enum(description="The kinds of contributions that put a repository among those a user contributed to.")
+class RepositoryContributionType(Enum):
+    COMMIT = "COMMIT"
+    ISSUE = "ISSUE"
+    PULL_REQUEST = "PULL_REQUEST"
+    PULL_REQUEST_REVIEW = "PULL_REQUEST_REVIEW"
+    REPOSITORY = "REPOSITORY"

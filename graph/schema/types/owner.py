@@ -16,10 +16,12 @@ from graph.schema import images
 from graph.schema.context import Context
 from graph.schema.ids import own_id
 from graph.schema.scalars import URI, DateTime
+from graph.schema.types import contributed
 from graph.schema.types.connection import PageInfo
 from graph.schema.types.enums import (
     PinnableItemType,
     RepositoryAffiliation,
+    RepositoryContributionType,
     RepositoryPrivacy,
     RepositoryVisibility,
 )
@@ -139,6 +141,48 @@ class User(Node, RepositoryOwner, ProfileOwner, UniformResourceLocatable):
     @classmethod
     def of(cls, row: models.Contributor) -> User:
         return cls(bio=row.bio, company=row.company, email=row.email or "", **_profile_fields(row))
+
+    @strawberry.field(description=contributed.CONTRIBUTED_TO)
+    async def repositories_contributed_to(
+        self,
+        info: Info[Context, None],
+        after: str | None = None,
+        before: str | None = None,
+        contribution_types: list[RepositoryContributionType | None] | None = None,
+        first: int | None = None,
+        has_issues: bool | None = None,
+        include_user_repositories: bool | None = None,
+        is_locked: bool | None = None,
+        last: int | None = None,
+        order_by: RepositoryOrder | None = None,
+        privacy: RepositoryPrivacy | None = None,
+    ) -> Annotated[RepositoryConnection, REPOSITORY]:
+        page = PageArgs.parse("repositoriesContributedTo", first, last, after, before)
+        return await contributed.contributed_connection(
+            info,
+            self._row,
+            page,
+            contribution_types,
+            include_user_repositories,
+            has_issues,
+            is_locked,
+            privacy,
+            order_by,
+        )
+
+    @strawberry.field(description=contributed.TOP_REPOSITORIES)
+    async def top_repositories(
+        self,
+        info: Info[Context, None],
+        order_by: RepositoryOrder,
+        after: str | None = None,
+        before: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        since: DateTime | None = None,
+    ) -> Annotated[RepositoryConnection, REPOSITORY]:
+        page = PageArgs.parse("topRepositories", first, last, after, before)
+        return await contributed.top_connection(info, self._row, page, order_by)
 
 
 @strawberry.type(description="A GitHub organization that owns repositories in the cache.")
