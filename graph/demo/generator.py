@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.base import Base
+from db.contributed import ContributedRepository, OutsideRepository
 from db.data_version import bump_data_version
 from db.models import (
     Contributor,
@@ -33,6 +34,7 @@ from db.models import (
 from db.profiles import PinnedItem
 from db.showcase import Showcase
 from db.upsert import upsert
+from graph.demo.contributed import ContributedRows, contributed_rows
 from graph.demo.readmes import demo_readmes
 from sync.linguist import language_color
 
@@ -60,6 +62,7 @@ class DemoData:
     showcases: list[Row]
     pinned_items: list[Row]  # GitHub's pins per owner, in order
     repository_readmes: list[Row] = field(default_factory=list)
+    contributed: ContributedRows = field(default_factory=ContributedRows)  # the viewer's lists, light records
 
 
 @cache
@@ -334,6 +337,7 @@ def generate(user_repos: int = 30, org_repos: int = 10, *, seed: int = 7) -> Dem
         showcases=showcases,
         pinned_items=pinned_items,
         repository_readmes=demo_readmes(build.repositories, ANCHOR),
+        contributed=contributed_rows(viewer, build.repositories, list(build.languages.values()), ANCHOR),
     )
 
 
@@ -377,9 +381,18 @@ async def _write(session: AsyncSession, data: DemoData) -> None:
     await _insert(session, RepositoryContributor, data.repository_contributors)
     await _insert(session, PinnedItem, data.pinned_items)
     await _insert(session, RepositoryReadme, data.repository_readmes)
+    await _write_contributed(session, data.contributed, language_ids)
     # Curation written by hand before the demo was loaded wins over the demo's own.
     await upsert(session, Showcase, data.showcases, conflict=["key"], update=[])
     await bump_data_version(session)
+
+
+async def _write_contributed(session: AsyncSession, rows: ContributedRows, language_ids: dict[int, int]) -> None:
+    await _insert(session, Contributor, rows.accounts)
+    light = [{**row, "primary_language_id": language_ids.get(row["primary_language_id"])} for row in rows.repositories]
+    await _insert(session, Repository, light)
+    await _insert(session, OutsideRepository, rows.outside_repositories)
+    await _insert(session, ContributedRepository, rows.contributed_repositories)
 
 
 async def _insert(session: AsyncSession, model: type[Base], rows: list[Row]) -> None:

@@ -222,3 +222,29 @@ async def test_the_lists_cost_the_same_statements_however_many_repositories_they
         assert len(data["b"]["repositoriesContributedTo"]["nodes"]) == min(1 + extra, 10)
         counts.append(statements)
     assert counts[0] == counts[1]
+
+
+async def test_the_demo_viewer_has_contributed_and_top_repositories_with_light_records(execute: Execute) -> None:
+    """`serve --demo` answers both fields: the organization's repositories and three outside light records."""
+    data = await ok(
+        execute,
+        """{ viewer { repositoriesContributedTo(first: 10) { totalCount nodes { nameWithOwner stargazerCount
+          primaryLanguage { name } owner { login } } }
+          issues: repositoriesContributedTo(first: 10, contributionTypes: [ISSUE]) { nodes { name } }
+          topRepositories(first: 3, orderBy: {field: STARGAZERS, direction: DESC}) { nodes { nameWithOwner } } }
+          repositories(first: 100) { nodes { nameWithOwner } } }""",
+    )
+    contributed = data["viewer"]["repositoriesContributedTo"]
+    names = [node["nameWithOwner"] for node in contributed["nodes"]]
+    assert contributed["totalCount"] == 5
+    assert names[:3] == ["open-orbit-demo/orbit-sdk", "fictional-demo-labs/beacon", "riley-demo/tiny-http"]
+    assert contributed["nodes"][0] == {
+        "nameWithOwner": "open-orbit-demo/orbit-sdk",
+        "stargazerCount": 1840,
+        "primaryLanguage": {"name": "TypeScript"},
+        "owner": {"login": "open-orbit-demo"},
+    }
+    assert [node["name"] for node in data["viewer"]["issues"]["nodes"]] == ["orbit-sdk", "orbit-docs"]
+    top = [node["nameWithOwner"] for node in data["viewer"]["topRepositories"]["nodes"]]
+    assert top[0] == "open-orbit-demo/orbit-sdk" and len(top) == 3
+    assert not {node["nameWithOwner"] for node in data["repositories"]["nodes"]} & set(names[:1] + names[2:4])
