@@ -84,3 +84,31 @@ def test_anonymous_callers_get_401_and_a_spent_budget_rate_limited() -> None:
     limited = post(fake, "{ rateLimit { cost } }")
     assert limited.status_code == 403 and limited.headers["X-RateLimit-Remaining"] == "0"
     assert limited.json()["errors"][0]["type"] == "RATE_LIMITED"
+
+
+def test_contributed_repositories_follow_githubs_arguments_and_a_rename() -> None:
+    """contributionTypes keeps repositories with any of the types, the user's own need includeUserRepositories,
+    privacy filters; a renamed repository answers by its new name; organizations have neither field."""
+    fake = make()
+    fake.add_repo("elsewhere", "x")
+    fake.add_repo("elsewhere", "hidden-away", private=True)
+    fake.graphql.set_contributed("octocat", [("elsewhere/x", ["ISSUE"]), "octocat/hello", "elsewhere/hidden-away"])
+    fake.graphql.set_top("octocat", ["octocat/hello", "elsewhere/x"])
+    fake.rename_repo("elsewhere", "x", "y")
+    query = """query($types: [RepositoryContributionType], $mine: Boolean, $privacy: RepositoryPrivacy) {
+      user(login: "octocat") { repositoriesContributedTo(first: 10, contributionTypes: $types,
+        includeUserRepositories: $mine, privacy: $privacy) { totalCount nodes { nameWithOwner } }
+        topRepositories(first: 10, orderBy: {field: NAME, direction: ASC}) { nodes { nameWithOwner } } } }"""
+
+    def names(**variables: Any) -> list[str]:
+        found = post(fake, query, **variables).json()["data"]["user"]["repositoriesContributedTo"]["nodes"]
+        return [node["nameWithOwner"] for node in found]
+
+    assert names() == ["elsewhere/y", "elsewhere/hidden-away"]
+    assert names(mine=True, privacy="PUBLIC") == ["elsewhere/y", "octocat/hello"]
+    assert names(mine=True, types=["COMMIT"]) == ["octocat/hello", "elsewhere/hidden-away"]
+    assert names(types=["PULL_REQUEST"]) == []
+    top = post(fake, query).json()["data"]["user"]["topRepositories"]["nodes"]
+    assert top == [{"nameWithOwner": "octocat/hello"}, {"nameWithOwner": "elsewhere/y"}]
+    missing = post(fake, '{ user(login: "octocat") { repositoriesContributedTo { totalCount } } }').json()
+    assert missing["errors"][0]["type"] == "MISSING_PAGINATION_BOUNDARIES"
