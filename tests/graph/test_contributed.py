@@ -221,8 +221,7 @@ async def test_the_lists_cost_the_same_statements_however_many_repositories_they
         statements, data = await database.counted(schema, NESTED, {})
         assert len(data["b"]["repositoriesContributedTo"]["nodes"]) == min(1 + extra, 10)
         counts.append(statements)
-    # the two users, their contributed pages, top pages, owners, primary languages, languages, contributor
-    # pages and their accounts (the owners' and contributors' lookups are separate batches)
+    # one batch per DataLoader the shape reaches (users, both lists, owners, languages, contributors…)
     assert counts[0] == counts[1] == 9
 
 
