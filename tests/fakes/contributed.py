@@ -70,7 +70,7 @@ class FakeContributed:
 
     def _find(self, full_name: str) -> FakeRepo | None:
         owner, _, name = full_name.partition("/")
-        found = self.fake._find_repo(owner, name)
+        found = self.fake.find_repo(owner, name)
         if isinstance(found, int):
             found = self.fake.repos_by_id.get(found)
         return found if isinstance(found, FakeRepo) and not found.deleted else None
