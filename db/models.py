@@ -31,6 +31,9 @@ class Contributor(Base):
     email: Mapped[str | None] = mapped_column(String(255))
     blog: Mapped[str | None] = mapped_column(String(500))
     twitter_username: Mapped[str | None] = mapped_column(String(100))
+    followers_count: Mapped[int | None]  # REST's `followers`; null until a sync read the profile
+    following_count: Mapped[int | None]  # REST's `following`
+    members_count: Mapped[int | None]  # an organization's membersWithRole totalCount (GraphQL: needs the token)
     created_at: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]
 

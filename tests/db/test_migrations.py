@@ -303,3 +303,37 @@ async def test_0009_outside_repositories_adds_empty_lists_to_a_database_at_0006_
     assert {"contributed_repository", "outside_repository"} <= set(tables) and counts == [0, 0]
     assert not {"contributed_repository", "outside_repository"} & set(after_downgrade)
     assert await read_rows(url) == before
+
+
+async def test_0008_profile_fields_reaches_a_database_at_0006_with_counts_unknown_and_keeps_every_row(
+    db_settings: DatabaseSettings,
+) -> None:
+    """A database the previous release left at 0006, with data in it, gets the follower, following and member
+    counts (null: unknown until the next sync reads the profiles) and empty membership and status tables; its
+    contributors, repositories and the rows pointing at them are as they were, and a downgrade to 0006 removes
+    the additions again."""
+    url = db_settings.database_url
+    engine = create_engine(db_settings)
+    try:
+        await _make_0002_database(url, engine)
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
+        before = await read_rows(url)
+        await create_schema(engine)
+        async with engine.connect() as conn:
+            counts = (
+                await conn.execute(text("SELECT followers_count, following_count, members_count FROM contributor"))
+            ).all()
+            memberships = (await conn.execute(text("SELECT count(*) FROM organization_membership"))).scalar()
+            statuses = (await conn.execute(text("SELECT count(*) FROM owner_status"))).scalar()
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0006_repository_depth"))
+            tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
+            columns = await conn.run_sync(lambda c: [col["name"] for col in inspect(c).get_columns("contributor")])
+    finally:
+        await engine.dispose()
+    assert counts and set(counts) == {(None, None, None)}
+    assert (memberships, statuses) == (0, 0)
+    assert "organization_membership" not in tables and "owner_status" not in tables
+    assert "followers_count" not in columns
+    assert await read_rows(url) == before
