@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.contributed import OutsideRepository
 from db.data_version import bump_data_version
 from db.models import Contributor, Language, Repository, RepositoryContributor, RepositoryLanguage
+from db.profiles import OrganizationMembership
 from db.upsert import upsert
 from sync.collect import Snapshot
 from sync.depth import apply_depth
@@ -24,7 +25,7 @@ from sync.records import Account, Owner, RepositoryRecord
 ACCOUNT_COLUMNS = ("id", "node_id", "login", "login_key", "type", "avatar_url", "html_url", "is_owner")
 PROFILE_COLUMNS = (
     "name", "bio", "description", "company", "location", "email", "blog", "twitter_username",
-    "created_at", "updated_at",
+    "followers_count", "following_count", "created_at", "updated_at",
 )  # fmt: skip
 
 
@@ -290,12 +291,15 @@ async def _replace_associations(
 
 
 async def delete_orphans(session: AsyncSession) -> bool:
-    """Accounts and languages nothing points at any more (the API lists every cached contributor)."""
+    """Accounts and languages nothing points at any more (the API lists every cached contributor).
+
+    A user's organizations are kept here; sync/profiles.py lets go of those no membership holds any more."""
     accounts = await session.execute(
         delete(Contributor).where(
             Contributor.is_owner.is_(False),
             Contributor.id.not_in(select(RepositoryContributor.contributor_id)),
             Contributor.id.not_in(select(Repository.owner_id)),
+            Contributor.id.not_in(select(OrganizationMembership.organization_id)),
         )
     )
     languages = await session.execute(

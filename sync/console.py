@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 PHASES = {
     "owners": "Owners and listings",
     "details": "Languages and contributors",
-    "profiles": "Pinned items (GraphQL)",
+    "profiles": "Pins and profiles (GraphQL)",
     "apply": "Saving",
 }
 

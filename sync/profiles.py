@@ -1,4 +1,5 @@
-"""The GraphQL stage of a sync: what only GitHub's GraphQL API tells about the owners (their pinned repositories).
+"""The GraphQL stage of a sync: what only GitHub's GraphQL API tells about the owners (their pinned repositories,
+and the profile fields of sync/profile_fields.py: organizations, status, member counts).
 
 Collected after the REST listings, for every owner in as few documents as fit (BATCH owners each), and
 applied in the run's one transaction. Without a token the stage is skipped, with one line saying so; any
@@ -20,11 +21,12 @@ from sync.contributed import ALIASES, CONTRIBUTED_FRAGMENT, Contributed, contrib
 from sync.contributed_rows import apply_contributed
 from sync.errors import GitHubError, OwnerNotFound
 from sync.github.graphql import GraphQLClient
+from sync.profile_fields import PROFILE_FRAGMENT, ProfileFields, apply_profile_fields, read_profile
 from sync.records import Owner
 
 log = logging.getLogger(__name__)
 
-STAGE = "GitHub GraphQL stage (pinned items)"
+STAGE = "GitHub GraphQL stage (pinned items, organizations, status)"
 NO_TOKEN = f"{STAGE} skipped: no token (set REPOFOLIO_GITHUB_TOKEN; GitHub's GraphQL API has no anonymous access)"
 # Owners per document: each costs one point (GitHub's minimum) up to far more owners than a portfolio has.
 BATCH = 25
@@ -56,13 +58,16 @@ class Profiles:
 
     pins: dict[int, list[Pin]] | None = None  # owner id -> repositories pinned, in GitHub's order
     contributed: dict[int, Contributed] | None = None  # user id -> its lists (sync/contributed.py)
+    fields: ProfileFields | None = None
     skipped: list[str] = field(default_factory=list)
 
 
-def pins_document(count: int) -> str:
+def profiles_document(count: int) -> str:
     variables = ", ".join(f"$o{i}: String!" for i in range(count))
-    owners = "\n".join(f"  o{i}: repositoryOwner(login: $o{i}) {{ ...pins ...contributed }}" for i in range(count))
-    return f"query Pins({variables}) {{\n{owners}\n}}\n{PINS_FRAGMENT}{CONTRIBUTED_FRAGMENT}"
+    owners = "\n".join(
+        f"  o{i}: repositoryOwner(login: $o{i}) {{ ...pins ...profile ...contributed }}" for i in range(count)
+    )
+    return f"query Profiles({variables}) {{\n{owners}\n}}\n{PINS_FRAGMENT}{PROFILE_FRAGMENT}{CONTRIBUTED_FRAGMENT}"
 
 
 async def collect_profiles(client: GraphQLClient, owners: list[Owner]) -> Profiles:
@@ -72,10 +77,11 @@ async def collect_profiles(client: GraphQLClient, owners: list[Owner]) -> Profil
         return Profiles(skipped=[NO_TOKEN])
     pins: dict[int, list[Pin]] = {}
     contributed: dict[int, Contributed] = {}
+    fields = ProfileFields({}, {}, {})
     for start in range(0, len(owners), BATCH):
         batch = owners[start : start + BATCH]
         answer = await client.query(
-            pins_document(len(batch)), {f"o{i}": owner.account.login for i, owner in enumerate(batch)}
+            profiles_document(len(batch)), {f"o{i}": owner.account.login for i, owner in enumerate(batch)}
         )
         for i, owner in enumerate(batch):
             found = answer.data.get(f"o{i}")
@@ -84,7 +90,8 @@ async def collect_profiles(client: GraphQLClient, owners: list[Owner]) -> Profil
             pins[owner.account.id] = _pins_of(found, owner.account.login)
             if ALIASES[ALL] in found:  # users only: organizations contribute to nothing on GitHub
                 contributed[owner.account.id] = contributed_of(found, owner.account.login)
-    return Profiles(pins=pins, contributed=contributed)
+            read_profile(found, owner.account.id, owner.account.login, fields)
+    return Profiles(pins=pins, contributed=contributed, fields=fields)
 
 
 def _pins_of(owner: Any, login: str) -> list[Pin]:
@@ -100,7 +107,8 @@ def _pins_of(owner: Any, login: str) -> list[Pin]:
 
 
 async def apply_profiles(session: AsyncSession, profiles: Profiles) -> bool:
-    """Write the pins inside the run's transaction, after its repositories; whether anything changed.
+    """Write the pins and profile fields inside the run's transaction, after its repositories; whether anything
+    changed.
 
     A pin of a repository the cache does not hold (another owner's, one private or gone) is skipped. When the
     stage did not run (no token), no pins are kept: pinnedItems then answers the curated entries, as it does
@@ -121,8 +129,9 @@ async def apply_profiles(session: AsyncSession, profiles: Profiles) -> bool:
         for owner_id, pins in profiles.pins.items():
             kept = [pin.repository_id for pin in pins if pin.repository_id in held]
             desired.update({(owner_id, position): repository_id for position, repository_id in enumerate(kept)})
+    changed = await apply_profile_fields(session, profiles.fields)
     if desired == stored:
-        return contributed_changed
+        return changed or contributed_changed
     await session.execute(delete(PinnedItem))
     rows = [
         {"owner_id": owner_id, "position": position, "repository_id": repository_id}

@@ -17,6 +17,10 @@ def parse_time(value: Any) -> datetime | None:
         raise GitHubError(f"unreadable timestamp {value!r} from GitHub") from exc
 
 
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
 @dataclass(frozen=True, slots=True)
 class Account:
     """A GitHub account as it appears inside other payloads (owner, contributor)."""
@@ -53,6 +57,8 @@ class Owner:
     email: str | None
     blog: str | None
     twitter_username: str | None
+    followers_count: int | None  # REST's `followers` and `following`: public counts, no token needed
+    following_count: int | None
     created_at: datetime | None
     updated_at: datetime | None
 
@@ -76,6 +82,8 @@ class Owner:
             email=data.get("email"),
             blog=data.get("blog") or None,
             twitter_username=data.get("twitter_username"),
+            followers_count=_count(data.get("followers")),
+            following_count=_count(data.get("following")),
             created_at=parse_time(data.get("created_at")),
             updated_at=parse_time(data.get("updated_at")),
         )

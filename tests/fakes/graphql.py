@@ -2,6 +2,7 @@
 
     fake.graphql.set_pins("octocat", ["octocat/hello", "acme/anvil", "gist:notes"])
     fake.graphql.set_contributed("octocat", ["acme/anvil", ("other/x", ["ISSUE"])])  # tests/fakes/contributed.py
+    fake.graphql.set_status("octocat", emoji=":dart:", message="Focusing")  # tests/fakes/profile.py
 
 A document is parsed and validated against GitHub's own schema (tests/fakes/github_schema/, from npm
 @octokit/graphql-schema), so a field or argument GitHub lacks fails here as it fails there. The resolvers
@@ -27,6 +28,7 @@ from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
 from tests.fakes import templates
 from tests.fakes.contributed import Entry, FakeContributed, light_fields
+from tests.fakes.profile import FakeProfiles
 from tests.fakes.responses import Answer, rate_headers
 from tests.fakes.state import FakeAccount, FakeRepo, RateBucket
 
@@ -69,6 +71,9 @@ class FakeGraphQL:
         self.contributed = FakeContributed(fake)
         self._failures: deque[tuple[int, list[dict[str, Any]] | None]] = deque()
         self._lock = threading.RLock()
+        self.profiles = FakeProfiles(fake, self._lock)
+        self.set_status = self.profiles.set_status
+        self.set_organizations = self.profiles.set_organizations
 
     def set_pins(self, login: str, items: Iterable[str]) -> None:
         """The owner's pins, in order: repositories as "owner/name" (any owner), gists as "gist:<name>"."""
@@ -190,6 +195,7 @@ class FakeGraphQL:
             "resourcePath": f"/{account.login}",
             "avatarUrl": lambda info, size=None: templates.avatar_url(account.id),
             "pinnedItems": pinned_items,
+            **self.profiles.fields(account, connection, self._owner),
         }
 
     def _pinned(self, account: FakeAccount) -> list[dict[str, Any]]:
