@@ -15,8 +15,9 @@ from strawberry.exceptions import WrongNumberOfResultsReturned
 
 from db.base import Base
 from db.models import Contributor, Language, Repository, RepositoryReadme
+from db.profiles import OwnerStatus
 from db.showcase import Showcase
-from graph.read import contributed, pins, queries
+from graph.read import contributed, organizations, pins, queries
 from graph.read.pagination import Page
 
 Fetch = Callable[..., Awaitable[dict[Hashable, Page[Any]]]]
@@ -158,9 +159,11 @@ class Loaders:
     language_by_name: DataLoader[str, Language | None]
     showcase_by_key: DataLoader[str, Showcase | None]
     readme_by_repository_id: DataLoader[int, RepositoryReadme | None]
+    status_by_owner_id: DataLoader[int, OwnerStatus | None]
     contributions_by_contributor_id: DataLoader[int, int]
     repositories_by_owner_id: DataLoader[tuple[Any, ...], Page[Repository]]
     pinned_by_owner_id: DataLoader[tuple[Any, ...], Page[Repository]]
+    organizations_by_user_id: DataLoader[tuple[Any, ...], Page[Contributor]]
     languages_by_repository_id: DataLoader[tuple[Any, ...], Page[tuple[Language, int]]]
     contributors_by_repository_id: DataLoader[tuple[Any, ...], Page[tuple[Contributor, int]]]
     repositories_by_contributor_id: DataLoader[tuple[Any, ...], Page[tuple[Repository, int]]]
@@ -239,9 +242,11 @@ def create_loaders(sessionmaker: Reads, *, include_hidden: bool = False) -> Load
         language_by_name=by_column(Language, Language.name),
         showcase_by_key=by_column(Showcase, Showcase.key),
         readme_by_repository_id=by_column(RepositoryReadme, RepositoryReadme.repository_id),
+        status_by_owner_id=by_column(OwnerStatus, OwnerStatus.owner_id),
         contributions_by_contributor_id=DataLoader(load_fn=to_the_end(contribution_totals)),
         repositories_by_owner_id=pages(queries.repository_pages),
         pinned_by_owner_id=pages(lambda s, ids, *a: pins.pinned_pages(s, ids, include_hidden, *a)),
+        organizations_by_user_id=pages(organizations.organization_pages),
         languages_by_repository_id=pages(queries.language_pages),
         contributors_by_repository_id=pages(queries.contributor_pages),
         repositories_by_contributor_id=pages(

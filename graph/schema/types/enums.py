@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from graph.read import queries
+from graph.read import organizations, queries
 
 
 @strawberry.enum(description="The direction of an ordering.")
@@ -18,8 +18,10 @@ class OrderDirection(Enum):
 # strawberry.enum registers these in place; the names are the query layer's own enums.
 strawberry.enum(queries.RepositoryOrderField, description="Fields repositories can be ordered by.")
 strawberry.enum(queries.ContributorOrderField, description="Fields contributors can be ordered by.")
+strawberry.enum(organizations.OrganizationOrderField, description="Fields organizations can be ordered by.")
 RepositoryOrderField = queries.RepositoryOrderField
 ContributorOrderField = queries.ContributorOrderField
+OrganizationOrderField = organizations.OrganizationOrderField
 
 
 @strawberry.enum(description="Fields languages can be ordered by.")

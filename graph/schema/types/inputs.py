@@ -11,6 +11,7 @@ from graph.schema.types.enums import (
     ContributorOrderField,
     LanguageOrderField,
     OrderDirection,
+    OrganizationOrderField,
     RepositoryOrderField,
     StarOrderField,
 )
@@ -38,6 +39,12 @@ class StarOrder:
 class ContributorOrder:
     direction: OrderDirection = strawberry.field(description="Ascending or descending.")
     field: ContributorOrderField = strawberry.field(description="The field to order by.")
+
+
+@strawberry.input(description="Ordering for organization connections.")
+class OrganizationOrder:
+    direction: OrderDirection = strawberry.field(description="Ascending or descending.")
+    field: OrganizationOrderField = strawberry.field(description="The field to order by.")
 
 
 def order_of(value: Any, default: queries.Order) -> queries.Order:

@@ -16,7 +16,7 @@ from graph.schema import images
 from graph.schema.context import Context
 from graph.schema.ids import own_id
 from graph.schema.scalars import URI, DateTime
-from graph.schema.types import contributed
+from graph.schema.types import contributed, profile_fields
 from graph.schema.types.connection import PageInfo
 from graph.schema.types.enums import (
     PinnableItemType,
@@ -25,9 +25,16 @@ from graph.schema.types.enums import (
     RepositoryPrivacy,
     RepositoryVisibility,
 )
-from graph.schema.types.inputs import RepositoryOrder
+from graph.schema.types.inputs import OrganizationOrder, RepositoryOrder
 from graph.schema.types.node import Node, UniformResourceLocatable
 from graph.schema.types.profile import PINNED_ITEMS, ProfileOwner, pinned_connection
+from graph.schema.types.profile_fields import (
+    FollowerConnection,
+    FollowingConnection,
+    OrganizationConnection,
+    OrganizationMemberConnection,
+    UserStatus,
+)
 
 if TYPE_CHECKING:
     from graph.schema.types.repository import PinnableItemConnection, Repository, RepositoryConnection
@@ -184,6 +191,34 @@ class User(Node, RepositoryOwner, ProfileOwner, UniformResourceLocatable):
         page = PageArgs.parse("topRepositories", first, last, after, before)
         return await contributed.top_connection(info, self._row, page, order_by)
 
+    @strawberry.field(description=profile_fields.FOLLOWERS)
+    def followers(
+        self, after: str | None = None, before: str | None = None, first: int | None = None, last: int | None = None
+    ) -> FollowerConnection:
+        return profile_fields.followers(self._row, first, last, after, before)
+
+    @strawberry.field(description=profile_fields.FOLLOWING)
+    def following(
+        self, after: str | None = None, before: str | None = None, first: int | None = None, last: int | None = None
+    ) -> FollowingConnection:
+        return profile_fields.following(self._row, first, last, after, before)
+
+    @strawberry.field(description=profile_fields.ORGANIZATIONS)
+    async def organizations(
+        self,
+        info: Info[Context, None],
+        after: str | None = None,
+        before: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        order_by: OrganizationOrder | None = None,
+    ) -> OrganizationConnection:
+        return await profile_fields.organizations(info, self._row, first, last, after, before, order_by)
+
+    @strawberry.field(description=profile_fields.STATUS)
+    async def status(self, info: Info[Context, None]) -> UserStatus | None:
+        return await profile_fields.status(info, self._row)
+
 
 @strawberry.type(description="A GitHub organization that owns repositories in the cache.")
 class Organization(Node, RepositoryOwner, ProfileOwner, UniformResourceLocatable):
@@ -199,6 +234,12 @@ class Organization(Node, RepositoryOwner, ProfileOwner, UniformResourceLocatable
     @classmethod
     def of(cls, row: models.Contributor) -> Organization:
         return cls(description=row.description, email=row.email or None, **_profile_fields(row))
+
+    @strawberry.field(description=profile_fields.MEMBERS)
+    def members_with_role(
+        self, after: str | None = None, before: str | None = None, first: int | None = None, last: int | None = None
+    ) -> OrganizationMemberConnection:
+        return profile_fields.members(self._row, first, last, after, before)
 
 
 def owner_of(row: models.Contributor) -> User | Organization:
