@@ -31,10 +31,11 @@ from db.models import (
     RepositoryLanguage,
     RepositoryReadme,
 )
-from db.profiles import PinnedItem
+from db.profiles import OrganizationMembership, OwnerStatus, PinnedItem
 from db.showcase import Showcase
 from db.upsert import upsert
 from graph.demo.contributed import ContributedRows, contributed_rows
+from graph.demo.profile import demo_profile
 from graph.demo.readmes import demo_readmes
 from sync.linguist import language_color
 
@@ -63,6 +64,8 @@ class DemoData:
     pinned_items: list[Row]  # GitHub's pins per owner, in order
     repository_readmes: list[Row] = field(default_factory=list)
     contributed: ContributedRows = field(default_factory=ContributedRows)  # the viewer's lists, light records
+    organization_memberships: list[Row] = field(default_factory=list)
+    owner_statuses: list[Row] = field(default_factory=list)
 
 
 @cache
@@ -327,6 +330,7 @@ def generate(user_repos: int = 30, org_repos: int = 10, *, seed: int = 7) -> Dem
         for login, names in content["pins"].items()
         for position, name in enumerate(name for name in names if name in ids)
     ]
+    profile = demo_profile(build.contributors, viewer, org, ANCHOR)
     return DemoData(
         viewer=viewer["login"],
         contributors=build.contributors,
@@ -338,6 +342,8 @@ def generate(user_repos: int = 30, org_repos: int = 10, *, seed: int = 7) -> Dem
         pinned_items=pinned_items,
         repository_readmes=demo_readmes(build.repositories, ANCHOR),
         contributed=contributed_rows(viewer, build.repositories, list(build.languages.values()), ANCHOR),
+        organization_memberships=profile.organization_memberships,
+        owner_statuses=profile.owner_statuses,
     )
 
 
@@ -382,6 +388,8 @@ async def _write(session: AsyncSession, data: DemoData) -> None:
     await _insert(session, PinnedItem, data.pinned_items)
     await _insert(session, RepositoryReadme, data.repository_readmes)
     await _write_contributed(session, data.contributed, language_ids)
+    await _insert(session, OrganizationMembership, data.organization_memberships)
+    await _insert(session, OwnerStatus, data.owner_statuses)
     # Curation written by hand before the demo was loaded wins over the demo's own.
     await upsert(session, Showcase, data.showcases, conflict=["key"], update=[])
     await bump_data_version(session)

@@ -209,3 +209,40 @@ async def test_organizations_not_configured_appear_nowhere_else_and_hidden_repos
     assert data["search"]["repositoryCount"] == 0
     contributor = await api('{ contributor(login: "outside-org") { login } }')
     assert contributor["data"]["contributor"] is None
+
+
+async def test_the_demo_answers_every_profile_field(execute: Execute) -> None:
+    """`serve --demo` shows followers/following, a status, the viewer's organizations (the configured one and
+    one held as a light row) and the organization's member count."""
+    query = """{ viewer { followers(first: 1) { totalCount } following(first: 1) { totalCount }
+      status { emoji emojiHTML message indicatesLimitedAvailability user { login } organization { login } }
+      organizations(first: 5) { totalCount nodes { login name membersWithRole(first: 1) { totalCount } } } }
+      organization(login: "fictional-demo-labs") { websiteUrl description membersWithRole { totalCount } } }"""
+    data = await ok(execute, query)
+    viewer = data["viewer"]
+    assert (viewer["followers"], viewer["following"]) == ({"totalCount": 128}, {"totalCount": 37})
+    assert viewer["status"] == {
+        "emoji": ":seedling:",
+        "emojiHTML": '<div><g-emoji class="g-emoji" alias="seedling" '
+        'fallback-src="https://github.githubassets.com/images/icons/emoji/unicode/1f331.png">🌱</g-emoji></div>',
+        "message": "Tending the demo garden (fictional)",
+        "indicatesLimitedAvailability": False,
+        "user": {"login": "dana-demo-dev"},
+        "organization": None,
+    }
+    assert viewer["organizations"] == {
+        "totalCount": 2,
+        "nodes": [
+            {"login": "fictional-demo-labs", "name": "Demo Labs (fictional)", "membersWithRole": {"totalCount": 9}},
+            {
+                "login": "fictional-open-collective",
+                "name": "Open Collective (fictional)",
+                "membersWithRole": {"totalCount": 0},
+            },
+        ],
+    }
+    assert data["organization"] == {
+        "websiteUrl": "https://demo-labs.example.org",
+        "description": "A fictional organization in repofolio's demo data: small tools for small teams.",
+        "membersWithRole": {"totalCount": 9},
+    }
