@@ -66,6 +66,14 @@ NESTED_SHAPES = {
         " ... on Repository { name primaryLanguage { name } languages(first: 2) { totalSize } } } } } } } }",
         5,
     ),
+    # repositories, their owners, the users' statuses and organization pages, those organizations' repositories
+    "repositories -> owner -> status/organizations -> repositories": (
+        "query($n: Int!) { repositories(first: $n) { nodes { owner { login ... on User {"
+        " followers(first: 1) { totalCount } status { emoji user { login } }"
+        " organizations(first: 5) { totalCount nodes { login membersWithRole(first: 1) { totalCount }"
+        " repositories(first: 2) { nodes { name } } } } } } } } }",
+        5,
+    ),
     # account, repository pages (2 orders), languages (2 argument sets: `fresh` shares `big`'s), contributor
     # pages + accounts for 2 argument sets
     "aliases of one connection with different arguments": (
