@@ -24,6 +24,7 @@ from tests.sync.conftest import TOKEN, Sleeps, dump
 
 Maker = async_sessionmaker[AsyncSession]
 OWNER = '{ repositoryOwner(login: "octocat") { login } }'
+TABLES = ("contributor", "repository", "pinned_item", "organization_membership", "owner_status")
 
 
 @pytest.fixture
@@ -150,6 +151,27 @@ async def test_pins_synced_with_a_token_are_dropped_by_a_run_without_one(
     assert await stored_pins(sessionmaker, fake) == {}
 
 
+async def test_profile_fields_move_the_data_version_only_when_they_change_on_github(
+    sessionmaker: Maker, fake: FakeGitHub, token_http: httpx.AsyncClient, token_settings: SyncSettings
+) -> None:
+    """A sync that finds the status, the organizations and the counts as they were changes nothing (response
+    caches stay valid); a status set, an organization joined or a follower gained alone is a change."""
+    fake.graphql.set_organizations("octocat", ["acme"])
+    assert (await sync(sessionmaker, token_http, token_settings)).succeeded
+    assert not (await sync(sessionmaker, token_http, token_settings)).data_changed
+    for change in (
+        lambda: fake.graphql.set_status("octocat", message="Travelling", limited=True),
+        lambda: fake.graphql.set_organizations("octocat", ["acme", "outside"]),
+        lambda: fake.add_user("octocat", followers=3),
+    ):
+        change()
+        assert (await sync(sessionmaker, token_http, token_settings)).data_changed
+        assert not (await sync(sessionmaker, token_http, token_settings)).data_changed
+    stored = await dump(sessionmaker, ("organization_membership", "owner_status"))
+    assert [row[1] for row in stored["organization_membership"]] == [0, 1]  # (user_id, position, organization_id)
+    assert [row[3] for row in stored["owner_status"]] == ["Travelling"]  # (owner_id, emoji, emoji_html, message, ...)
+
+
 @pytest.mark.parametrize(
     ("failure", "reason"),
     [
@@ -178,10 +200,15 @@ async def test_a_graphql_fault_fails_the_run_with_one_line_and_the_previous_cach
     reason: str,
 ) -> None:
     fake.graphql.set_pins("octocat", ["octocat/hello", "octocat/old"])
+    fake.graphql.set_status("octocat", emoji=":dart:", message="Focusing")
+    fake.graphql.set_organizations("octocat", ["acme", "outside"])
     assert (await sync(sessionmaker, token_http, token_settings)).succeeded
-    before = await dump(sessionmaker, ("contributor", "repository", "pinned_item"))
+    before = await dump(sessionmaker, TABLES)
     fake.graphql.set_pins("octocat", ["octocat/old"])
+    fake.graphql.set_status("octocat")
+    fake.graphql.set_organizations("octocat", [])
     fake.set_repo("octocat", "hello", stargazers=99)  # a REST change, read before the stage fails
+    fake.add_user("octocat", followers=12)
     fake.graphql.fail_next(**failure)
 
     summary = await sync(sessionmaker, token_http, token_settings)
@@ -189,7 +216,7 @@ async def test_a_graphql_fault_fails_the_run_with_one_line_and_the_previous_cach
     assert not summary.succeeded
     assert summary.error is not None and summary.error.startswith(reason) and "\n" not in summary.error
     assert TOKEN not in summary.error
-    assert await dump(sessionmaker, ("contributor", "repository", "pinned_item")) == before
+    assert await dump(sessionmaker, TABLES) == before
 
 
 async def test_a_spent_graphql_budget_fails_the_run_with_its_reset_time(
