@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 import strawberry
-from graphql import GraphQLInterfaceType, GraphQLObjectType, build_schema
+from graphql import GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType, build_schema
 from graphql.utilities import find_breaking_changes
 
 from graph.cli.main import main
@@ -11,6 +11,15 @@ from tests.fakes.graphql import github_schema
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "tests" / "contract.graphql"
 SHARED_CONTRACT = ROOT.parent / "shared" / "contract" / "schema.graphql"
+PROFILE_TYPES = (
+    "FollowerConnection",
+    "FollowingConnection",
+    "OrganizationConnection",
+    "OrganizationEdge",
+    "OrganizationMemberConnection",
+    "OrganizationMemberEdge",
+    "UserStatus",
+)
 
 
 def test_schema_keeps_every_type_field_and_argument_of_the_contract(schema: strawberry.Schema) -> None:
@@ -48,14 +57,17 @@ def test_every_type_and_field_is_described(schema: strawberry.Schema) -> None:
 
 
 def test_the_fields_taken_from_github_have_githubs_exact_shape() -> None:
-    """ProfileOwner's fields in the contract copy, pinnedItems on User and Organization, and User's
-    repositoriesContributedTo and topRepositories have the types and arguments of GitHub's published schema (@octokit/graphql-schema, as the fake GitHub ships it)."""
+    """The fields and types the contract copy takes from GitHub (ProfileOwner's fields, pinnedItems, the profile
+    fields, repositoriesContributedTo and topRepositories, and the profile's types) have the types and arguments
+    of GitHub's published schema (@octokit/graphql-schema, as the fake GitHub ships it)."""
     github = github_schema()
     contract = build_schema(CONTRACT.read_text())
+    profile = ["followers", "following", "organizations", "status"]
     taken = {
         "ProfileOwner": None,
-        "User": ["pinnedItems", "repositoriesContributedTo", "topRepositories"],
-        "Organization": ["pinnedItems"],
+        "User": ["pinnedItems", *profile, "repositoriesContributedTo", "topRepositories"],
+        "Organization": ["pinnedItems", "membersWithRole"],
+        **dict.fromkeys(PROFILE_TYPES),
     }
     differences = []
     for type_name, names in taken.items():
@@ -68,6 +80,11 @@ def test_the_fields_taken_from_github_have_githubs_exact_shape() -> None:
             expected = (str(github_field.type), {arg: str(value.type) for arg, value in github_field.args.items()})
             if shape != expected:
                 differences.append(f"{type_name}.{name}: {shape} != GitHub's {expected}")
+    order, github_order = contract.type_map["OrganizationOrder"], github.type_map["OrganizationOrder"]
+    assert isinstance(order, GraphQLInputObjectType) and isinstance(github_order, GraphQLInputObjectType)
+    assert {name: str(f.type) for name, f in order.fields.items()} == {
+        name: str(f.type) for name, f in github_order.fields.items()
+    }
     assert differences == []
     assert all(
         "ProfileOwner" in {i.name for i in github.type_map[name].interfaces} for name in ("User", "Organization")
