@@ -1,9 +1,10 @@
 """The profile fields of the GraphQL stage: users' organizations and status, organizations' member counts.
 
 Read by the `profile` fragment, which sync/profiles.py sends beside `pins` in its one document per BATCH
-owners, and applied in the run's transaction. Follower counts are not here: REST's profile has them
-(sync/records.py), with or without a token. Without a token these are not kept (no sync would follow them):
-no organizations, no status, and membersWithRole counts unknown.
+owners, and applied in the run's transaction. A user's organizations are kept to the public memberships REST
+lists (`keep_public`): GraphQL answers a token's owner its private memberships too. Follower counts are not
+here: REST's profile has them (sync/records.py), with or without a token. Without a token these are not kept
+(no sync would follow them): no organizations, no status, and membersWithRole counts unknown.
 """
 
 from dataclasses import dataclass
@@ -86,6 +87,11 @@ def read_profile(found: Any, owner_id: int, login: str, into: ProfileFields) -> 
             into.status[owner_id] = _status(status)
     except (KeyError, TypeError, ValueError) as exc:
         raise GitHubError(f"GitHub's GraphQL API sent an unreadable profile for {login}") from exc
+
+
+def keep_public(into: ProfileFields, user_id: int, public: set[int]) -> None:
+    """Keep the user's organizations that REST lists as public memberships, in GraphQL's order."""
+    into.organizations[user_id] = [found for found in into.organizations.get(user_id, []) if found.id in public]
 
 
 def _membership(node: dict[str, Any]) -> Membership:

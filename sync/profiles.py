@@ -20,8 +20,8 @@ from db.upsert import upsert
 from sync.contributed import ALIASES, CONTRIBUTED_FRAGMENT, Contributed, contributed_of
 from sync.contributed_rows import apply_contributed
 from sync.errors import GitHubError, OwnerNotFound
-from sync.github.graphql import GraphQLClient
-from sync.profile_fields import PROFILE_FRAGMENT, ProfileFields, apply_profile_fields, read_profile
+from sync.github.client import GitHubClient
+from sync.profile_fields import PROFILE_FRAGMENT, ProfileFields, apply_profile_fields, keep_public, read_profile
 from sync.records import Owner
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,11 @@ def profiles_document(count: int) -> str:
     return f"query Profiles({variables}) {{\n{owners}\n}}\n{PINS_FRAGMENT}{PROFILE_FRAGMENT}{CONTRIBUTED_FRAGMENT}"
 
 
-async def collect_profiles(client: GraphQLClient, owners: list[Owner]) -> Profiles:
-    """Every owner's pins (gists dropped here; repositories the cache lacks are dropped when applied)."""
+async def collect_profiles(github: GitHubClient, owners: list[Owner]) -> Profiles:
+    """Every owner's pins (gists dropped here; repositories the cache lacks are dropped when applied) and
+    profile fields; users' organizations are kept to the public memberships REST lists (one conditional GET
+    per user, a 304 when they did not change)."""
+    client = github.graphql
     if not client.has_token:
         log.info(NO_TOKEN)
         return Profiles(skipped=[NO_TOKEN])
@@ -91,6 +94,9 @@ async def collect_profiles(client: GraphQLClient, owners: list[Owner]) -> Profil
             if ALIASES[ALL] in found:  # users only: organizations contribute to nothing on GitHub
                 contributed[owner.account.id] = contributed_of(found, owner.account.login)
             read_profile(found, owner.account.id, owner.account.login, fields)
+    for owner in owners:
+        if not owner.is_organization:
+            keep_public(fields, owner.account.id, await github.public_organization_ids(owner.account.login))
     return Profiles(pins=pins, contributed=contributed, fields=fields)
 
 

@@ -57,10 +57,10 @@ class Owner:
     email: str | None
     blog: str | None
     twitter_username: str | None
-    followers_count: int | None  # REST's `followers` and `following`: public counts, no token needed
-    following_count: int | None
     created_at: datetime | None
     updated_at: datetime | None
+    followers_count: int | None = None  # REST's `followers` and `following`: public counts, no token needed
+    following_count: int | None = None
 
     @property
     def is_organization(self) -> bool:

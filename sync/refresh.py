@@ -143,7 +143,7 @@ async def _refresh(
             snapshot = await collect(client, settings.github_owners, state, progress)
             if progress:
                 progress(Progress("profiles", 0, 1))
-            profiles = await collect_profiles(client.graphql, snapshot.owners)
+            profiles = await collect_profiles(client, snapshot.owners)
             skipped.extend(profiles.skipped)
             if progress:
                 progress(Progress("profiles", 1, 1))

@@ -113,6 +113,22 @@ class GitHubClient:
                     repositories.append(record)
         return Listing(repositories=repositories, not_modified=all_not_modified)
 
+    async def public_organization_ids(self, login: str) -> set[int]:
+        """The ids of the organizations the user shows publicly: /users/{login}/orgs lists public memberships
+        only, whoever asks (GitHub's GraphQL `organizations` answers a token's owner its private ones too)."""
+        url = self.url(f"/users/{quote(login)}/orgs?per_page={PER_PAGE}")
+        ids: set[int] = set()
+        for page in await rest.get_all(self._transport, self.cache, url, accept={404}, keep=_organization_ids):
+            if page.status == 404:
+                raise OwnerNotFound(login)
+            try:
+                ids.update(int(item["id"]) for item in page.data or [])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise GitHubError(
+                    f"GitHub sent an unexpected payload for /users/{login}/orgs", url=url_path(url)
+                ) from exc
+        return ids
+
     async def get_watcher_count(self, repo: RepositoryRecord, *, fresh_since: datetime | None = None) -> int | None:
         """GitHub's `subscribers_count` (watchers), which only the single repository GET carries: with a token
         its conditional GET costs nothing when unchanged. None while GitHub withholds the repository (403,
@@ -191,6 +207,11 @@ def _expect_object(data: Any, where: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise GitHubError(f"GitHub sent an unexpected payload for {where}", url=where)
     return data
+
+
+def _organization_ids(data: Any) -> Any:
+    # The cache keeps (and a 304 reuses) the ids alone: the rest of each entry comes from GraphQL.
+    return [{"id": item.get("id")} for item in data if isinstance(item, dict)] if isinstance(data, list) else data
 
 
 def _watchers_only(data: Any) -> Any:

@@ -1,9 +1,11 @@
 """The fake GitHub's profile fields on GraphQL: users' status and organizations, follower counts, org members.
 
     fake.graphql.set_status("octocat", emoji=":dart:", message="Focusing", limited=True)
-    fake.graphql.set_organizations("octocat", ["acme", "elsewhere-org"])
+    fake.graphql.set_organizations("octocat", ["acme", "elsewhere-org"], private=["elsewhere-org"])
 
-Follower and following counts are the REST profile's (`add_user(login, followers=3)`), so both APIs agree;
+GraphQL's `organizations` lists every membership, private ones too, as GitHub answers the user's own token
+with read:org; REST's GET /users/{login}/orgs (`public_organizations`) lists the public ones only, as GitHub
+does for anyone. Follower and following counts are the REST profile's (`add_user(login, followers=3)`), so both APIs agree;
 their `nodes` are empty (the fake keeps no followers). An organization's membersWithRole counts the users
 whose organizations list it.
 """
@@ -30,6 +32,7 @@ class FakeProfiles:
         self.fake = fake
         self.status: dict[str, dict[str, Any]] = {}  # lower(login) -> UserStatus fields
         self.organizations: dict[str, list[str]] = {}  # lower(login) -> organization logins, in GitHub's order
+        self.private: dict[str, set[str]] = {}  # lower(login) -> lower(logins) of its private memberships
         self._lock = lock
 
     def set_status(
@@ -58,9 +61,11 @@ class FakeProfiles:
                 "expiresAt": templates.timestamp(expires_at),
             }
 
-    def set_organizations(self, login: str, organizations: Iterable[str]) -> None:
-        """The user's public organizations, in order; an organization the fake lacks is created."""
+    def set_organizations(self, login: str, organizations: Iterable[str], *, private: Iterable[str] = ()) -> None:
+        """The user's organizations, in order (`private`: those whose membership is not public); an
+        organization the fake lacks is created."""
         with self._lock:
+            self.private[login.lower()] = {organization.lower() for organization in private}
             logins = list(organizations)
             for organization in logins:
                 found = self.fake.accounts.get(organization.lower())
@@ -69,6 +74,33 @@ class FakeProfiles:
                 elif found.type != "Organization":
                     raise ValueError(f"{organization} is a {found.type}, not an organization")
             self.organizations[login.lower()] = logins
+
+    def public_organizations(self, account: FakeAccount, api: str) -> list[dict[str, Any]]:
+        """GET /users/{login}/orgs: GitHub's organization-simple objects of the public memberships."""
+        key = account.login.lower()
+        found = []
+        for login in self.organizations.get(key, []):
+            if login.lower() in self.private.get(key, set()):
+                continue
+            org = self.fake.accounts[login.lower()]
+            base = f"{api}/orgs/{org.login}"
+            found.append(
+                {
+                    "login": org.login,
+                    "id": org.id,
+                    "node_id": templates.node_id("Organization", org.id),
+                    "url": base,
+                    "repos_url": f"{base}/repos",
+                    "events_url": f"{base}/events",
+                    "hooks_url": f"{base}/hooks",
+                    "issues_url": f"{base}/issues",
+                    "members_url": f"{base}/members{{/member}}",
+                    "public_members_url": f"{base}/public_members{{/member}}",
+                    "avatar_url": templates.avatar_url(org.id),
+                    "description": org.profile.get("description"),
+                }
+            )
+        return found
 
     def fields(
         self, account: FakeAccount, connection: Connection, owner: Callable[[FakeAccount], Any]

@@ -22,6 +22,7 @@ DOCS = {
     "user": "https://docs.github.com/rest/users/users#get-a-user",
     "org": "https://docs.github.com/rest/orgs/orgs#get-an-organization",
     "user_repos": "https://docs.github.com/rest/repos/repos#list-repositories-for-a-user",
+    "user_orgs": "https://docs.github.com/rest/orgs/orgs#list-organizations-for-a-user",
     "org_repos": "https://docs.github.com/rest/repos/repos#list-organization-repositories",
     "moved": "https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects",
 }
@@ -48,6 +49,11 @@ def route(fake: "FakeGitHub", request: httpx.Request, authorized: bool) -> Answe
             if account is None or account.type != "Organization":
                 return not_found(DOCS["org"])
             return Answer(200, _org_json(fake, account, api))
+        case ["users", login, "orgs"]:
+            account = fake.accounts.get(login.lower())
+            if account is None:
+                return not_found(DOCS["user_orgs"])
+            return Answer(200, fake.graphql.profiles.public_organizations(account, api))
         case ["users", login, "repos"]:
             account = fake.accounts.get(login.lower())
             if account is None:

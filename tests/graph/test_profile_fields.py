@@ -122,6 +122,24 @@ async def test_the_synced_profile_answers_as_the_fake_github_serves_it_and_follo
     ]
 
 
+async def test_a_private_membership_github_answers_the_token_is_never_served(
+    api: Execute, github: FakeGitHub, sync: Sync, sessionmaker: Maker
+) -> None:
+    """GitHub's GraphQL API lists the user's private membership to the user's own token; REST's public list
+    lacks it, and so do the API's answers and the cache."""
+    github.graphql.set_organizations("octocat", ["outside-org", "hidden-guild", "acme"], private=["hidden-guild"])
+    query = '{ user(login: "octocat") { organizations(first: 10) { totalCount nodes { login } } } }'
+    assert (await sync()).succeeded
+    theirs = served(github, query, {})["user"]["organizations"]["nodes"]
+    assert [node["login"] for node in theirs] == ["outside-org", "hidden-guild", "acme"]
+    assert (await ok(api, query))["user"]["organizations"] == {
+        "totalCount": 2,
+        "nodes": [{"login": "outside-org"}, {"login": "acme"}],
+    }
+    async with sessionmaker() as session:
+        assert await session.scalar(select(Contributor.id).where(Contributor.login_key == "hidden-guild")) is None
+
+
 async def test_organizations_page_and_order_as_asked(api: Execute, sync: Sync) -> None:
     """GitHub's order by default; orderBy LOGIN and CREATED_AT in either direction; first/after paging."""
     assert (await sync()).succeeded

@@ -139,11 +139,11 @@ async def test_with_a_token_a_no_change_sync_is_charged_nothing_and_a_new_watche
 
     quiet = await with_token()
 
-    # 2 profiles, 2 listings (today's no-change cost), 4 repository GETs and the 2 READMEs there are: every
-    # one a 304, none charged; and the pins' GraphQL document (GraphQL has no 304: 1 point, not a REST request).
-    # The absent READMEs (404, 409: no ETag) wait for a push or a week.
+    # 2 profiles, 2 listings (today's no-change cost), 4 repository GETs, the 2 READMEs there are and the
+    # user's public organizations: every one a 304, none charged; and the profiles' GraphQL document (GraphQL
+    # has no 304: 1 point, not a REST request). The absent READMEs (404, 409: no ETag) wait for a push or a week.
     assert quiet.succeeded and quiet.unchanged == 4 and not quiet.data_changed
-    assert (quiet.github_requests, quiet.not_modified) == (11, 10)
+    assert (quiet.github_requests, quiet.not_modified) == (12, 11)
     assert sorted(call.path for call in watched.requests if call.path.startswith("/repos/")) == [
         "/repos/acme/anvil", "/repos/acme/anvil/readme", "/repos/octocat/fork", "/repos/octocat/hello",
         "/repos/octocat/hello/readme", "/repos/octocat/old",

@@ -35,8 +35,8 @@ FOLLOWING = (
 ORGANIZATIONS = (
     "The organizations the user belongs to, as GitHub's GraphQL API answers them to the sync's token (its "
     "first 100), in GitHub's order unless `orderBy` says otherwise; empty without REPOFOLIO_GITHUB_TOKEN. "
-    "GitHub answers public memberships, and private ones too when the token is the user's own with the "
-    "read:org scope: give the sync a token without it. "
+    "Only public memberships: the sync keeps those GitHub's REST API lists for the user (GraphQL answers a "
+    "token's owner its private ones too). "
     "Organizations that are not configured owners answer their login, name, description, avatar and URL; "
     "their repositories, pins and members are not in the cache."
 )
