@@ -7,7 +7,7 @@ repositories of owners that are not configured, held only because such a list po
 every cache-wide listing. Both start empty: the next sync with a token fills them.
 
 Revision ID: 0009_outside_repositories
-Revises: 0006_repository_depth
+Revises: 0008_profile_fields
 Create Date: 2026-12-01
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_outside_repositories"
-down_revision: str | None = "0006_repository_depth"
+down_revision: str | None = "0008_profile_fields"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
