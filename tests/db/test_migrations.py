@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db import bookkeeping, contributed, images, migrate, models, profiles, showcase  # noqa: F401  (registers every table on Base.metadata)
+from db import bookkeeping, contributed, images, migrate, models, profiles, releases, showcase  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
 from db.data_version import read_data_version
 from db.engine import DatabaseUnavailable, create_engine, create_schema, open_database
@@ -21,6 +21,8 @@ from db.models import Repository
 from db.settings import DatabaseSettings
 from db.showcase import Showcase
 from tests.db.legacy import HIDDEN_SHOWCASE_KEYS, ROWS, make_195a580_database, read_rows
+
+RELEASE_TABLES = ("release", "release_check")
 
 
 def _revisions(conn: Connection) -> tuple[str, ...]:
@@ -336,4 +338,31 @@ async def test_0008_profile_fields_reaches_a_database_at_0006_with_counts_unknow
     assert (memberships, statuses) == (0, 0)
     assert "organization_membership" not in tables and "owner_status" not in tables
     assert "followers_count" not in columns
+    assert await read_rows(url) == before
+
+
+async def test_0010_releases_adds_empty_release_tables_to_a_database_at_0006_and_keeps_its_rows(
+    db_settings: DatabaseSettings,
+) -> None:
+    """A database the previous release left at 0006_repository_depth, with data in it, gets the release
+    tables (issue 13) empty on its next start, so its next sync reads every repository's releases; every row
+    it had is as it was, and downgrading to 0006 removes the tables again."""
+    url = db_settings.database_url
+    engine = create_engine(db_settings)
+    try:
+        await _make_0002_database(url, engine)
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
+        before = await read_rows(url)
+        await create_schema(engine)
+        assert await _revisions_of(engine) == _heads()
+        async with engine.connect() as conn:
+            counts = [(await conn.execute(text(f"SELECT count(*) FROM {t}"))).scalar() for t in RELEASE_TABLES]
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0006_repository_depth"))
+            after_downgrade = await conn.run_sync(lambda c: inspect(c).get_table_names())
+    finally:
+        await engine.dispose()
+    assert counts == [0, 0]
+    assert not set(RELEASE_TABLES) & set(after_downgrade)
     assert await read_rows(url) == before
