@@ -11,8 +11,8 @@ In-process (fast unit tests); `handle` is sync, which httpx.MockTransport accept
 
 Over a real socket: `async with serve(fake) as base_url:` (tests/fakes/server.py).
 
-State is built with add_user/add_org/add_repo(s) and changed with set_repo, set_languages, set_contributors,
-rename_repo, delete_repo and answer(); failures are injected with rate_limit, fail_next and
+State is built with add_user/add_org/add_repo(s)/add_release and changed with set_repo, set_languages,
+set_contributors, set_release, rename_repo, delete_repo and answer(); failures are injected with rate_limit, fail_next and
 secondary_limit_next; `moved_to` and `links_to` send clients to another server. Ids and timestamps are deterministic (see state.py).
 """
 
@@ -30,6 +30,8 @@ from tests.fakes import responses, routes, templates
 from tests.fakes.graphql import PATHS as GRAPHQL_PATHS
 from tests.fakes.graphql import FakeGraphQL
 from tests.fakes.hold import Hold
+from tests.fakes.releases import FIELDS as RELEASE_FIELDS
+from tests.fakes.releases import FakeRelease
 from tests.fakes.state import (
     ACCOUNT_EPOCH,
     REPO_ENDPOINTS,
@@ -63,6 +65,7 @@ class FakeGitHub:
         self.latency = latency
         self._next_account_id = first_account_id
         self._next_repo_id = first_repo_id
+        self._next_release_id = 1
         self.accounts: dict[str, FakeAccount] = {}  # lower(login) -> account
         self.repos_by_id: dict[int, FakeRepo] = {}
         self.names = RepoNames()  # the live repositories' names, and old ones that redirect
@@ -255,6 +258,29 @@ class FakeGitHub:
             repo = self.repo(owner, name)
             repo.deleted = True
             self.names.remove(repo)
+
+    def add_release(self, owner: str, name: str, tag_name: str, /, **fields: Any) -> FakeRelease:
+        """Publish a release (tests/fakes/releases.py); created_at defaults to a day after the previous one."""
+        with self._lock:
+            repo = self.repo(owner, name)
+            last = max((r.created_at for r in repo.releases), default=repo.created_at)
+            fields.setdefault("created_at", last + timedelta(days=1))
+            if not fields.get("draft"):
+                fields.setdefault("published_at", fields["created_at"] + timedelta(hours=1))
+            release = FakeRelease(id=self._next_release_id, tag_name=tag_name, **fields)
+            self._next_release_id += 1
+            repo.releases.append(release)
+            return release
+
+    def set_release(self, owner: str, name: str, tag_name: str, /, **changes: Any) -> None:
+        """Change a release's fields (FakeRelease's names), e.g. set_release("o", "r", "v1", prerelease=True)."""
+        unknown = set(changes) - RELEASE_FIELDS
+        if unknown:
+            raise TypeError(f"unknown release fields {sorted(unknown)}; known: {sorted(RELEASE_FIELDS)}")
+        with self._lock:
+            (release,) = [r for r in self.repo(owner, name).releases if r.tag_name == tag_name]
+            for key, value in changes.items():
+                setattr(release, key, value)
 
     def answer(self, owner: str, name: str, endpoint: str, status: int | None) -> None:
         """Force GitHub's canned answer on one endpoint ("repo", "languages", "contributors"); None clears.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tests.fakes import templates
+from tests.fakes import releases, templates
 from tests.fakes.responses import Answer, not_found
 from tests.fakes.state import REPO_ENDPOINTS, FakeAccount, FakeRepo
 
@@ -19,6 +19,7 @@ DOCS = {
     "languages": "https://docs.github.com/rest/repos/repos#list-repository-languages",
     "contributors": "https://docs.github.com/rest/repos/repos#list-repository-contributors",
     "readme": "https://docs.github.com/rest/repos/contents#get-a-repository-readme",
+    "releases": "https://docs.github.com/rest/releases/releases#list-releases",
     "user": "https://docs.github.com/rest/users/users#get-a-user",
     "org": "https://docs.github.com/rest/orgs/orgs#get-an-organization",
     "user_repos": "https://docs.github.com/rest/repos/repos#list-repositories-for-a-user",
@@ -184,6 +185,14 @@ def _repo_endpoint(
                 api=api, full_name=repo.full_name, default_branch=repo.default_branch, path=path, content=content
             ),
         )
+    if endpoint == "releases":
+        author = templates.simple_user(api=api, account_id=repo.owner.id, login=repo.owner.login, kind="User")
+        shown = releases.listed(repo.releases, authorized=authorized)
+        answer = _paginate(request, shown, links_to=fake.links_to)
+        answer.body = [
+            releases.release_payload(item, api=api, full_name=repo.full_name, author=author) for item in answer.body
+        ]
+        return answer
     if endpoint == "languages":
         return Answer(200, dict(sorted(repo.language_bytes.items(), key=lambda item: -item[1])))
     anon = request.url.params.get("anon", "").lower() in ("1", "true")

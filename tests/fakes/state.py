@@ -5,12 +5,14 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
+from tests.fakes.releases import FakeRelease
+
 # Fixed clocks so payload timestamps are the same on every run: account n is created ACCOUNT_EPOCH + n days,
 # repository n REPO_EPOCH + n hours (n counts from 0 in creation order).
 ACCOUNT_EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
 REPO_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
-REPO_ENDPOINTS = ("repo", "languages", "contributors", "readme")
+REPO_ENDPOINTS = ("repo", "languages", "contributors", "readme", "releases")
 
 
 @dataclass
@@ -54,6 +56,7 @@ class FakeRepo:
     contributors: list[tuple[str, int]] = field(default_factory=list)  # (login, contributions)
     anonymous_contributors: list[tuple[str, str, int]] = field(default_factory=list)  # (name, email, n)
     readme: tuple[str, bytes] | None = None  # (path, content) of the README GitHub picks, if any
+    releases: list[FakeRelease] = field(default_factory=list)  # see FakeGitHub.add_release
     answers: dict[str, int] = field(default_factory=dict)  # endpoint -> forced status (see FakeGitHub.answer)
     deleted: bool = False
 
