@@ -21,6 +21,7 @@ from sync.collect import Snapshot
 from sync.depth import apply_depth
 from sync.linguist import language_color
 from sync.records import Account, Owner, RepositoryRecord
+from sync.releases import apply_releases
 
 ACCOUNT_COLUMNS = ("id", "node_id", "login", "login_key", "type", "avatar_url", "html_url", "is_owner")
 PROFILE_COLUMNS = (
@@ -115,6 +116,8 @@ async def apply_snapshot(session: AsyncSession, snapshot: Snapshot, now: datetim
     watchers = {repo_id: count for repo_id, count in snapshot.watchers.items() if repo_id in desired}
     readmes = {repo_id: found for repo_id, found in snapshot.readmes.items() if repo_id in desired}
     modified |= await apply_depth(session, watchers, readmes, stored_repos, now) - set(added)
+    releases = {repo_id: found for repo_id, found in snapshot.releases.items() if repo_id in desired}
+    modified |= await apply_releases(session, releases, now) - set(added)
 
     changed |= await delete_orphans(session)
     changed |= bool(added or modified or removed_ids)

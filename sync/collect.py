@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Contributor, Repository, RepositoryReadme
+from db.releases import ReleaseCheck
 from sync.depth import (
     DepthScope,
     Readme,
@@ -22,6 +23,7 @@ from sync.depth import (
 from sync.errors import RepositoryGone
 from sync.github.client import GitHubClient
 from sync.records import ContributorRecord, Owner, RepositoryRecord
+from sync.releases import Releases, fetch_releases, needs_releases
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class CachedState:
     repositories: dict[int, tuple[datetime | None, datetime | None]]  # id -> (pushed_at, synced_at)
     depth_known: frozenset[int] = frozenset()  # repositories whose watchers (sync/depth.py) were read
     readmes: dict[int, tuple[int, datetime]] = field(default_factory=dict)  # id -> (status, checked_at)
+    release_checks: dict[int, tuple[int, datetime]] = field(default_factory=dict)  # as readmes, for releases
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,7 @@ class Snapshot:
     details: dict[int, Details] = field(default_factory=dict)  # repositories whose details were fetched
     watchers: dict[int, int | None] = field(default_factory=dict)  # repositories whose watchers were fetched
     readmes: dict[int, Readme] = field(default_factory=dict)  # repositories whose README was asked
+    releases: dict[int, Releases] = field(default_factory=dict)  # repositories whose releases were asked
     depth_scope: DepthScope = DepthScope.ALL
     gone: set[int] = field(default_factory=set)  # listed, then 404 on their details
 
@@ -81,8 +85,10 @@ async def load_state(sessionmaker: async_sessionmaker[AsyncSession]) -> CachedSt
         readmes = await session.execute(
             select(RepositoryReadme.repository_id, RepositoryReadme.status, RepositoryReadme.checked_at)
         )
+        checks = await session.execute(select(ReleaseCheck.repository_id, ReleaseCheck.status, ReleaseCheck.checked_at))
         return CachedState(
             readmes={repo_id: (status, checked) for repo_id, status, checked in readmes},
+            release_checks={repo_id: (status, checked) for repo_id, status, checked in checks},
             owner_types={key: kind for key, kind in owners},
             repositories={repo_id: (pushed, synced) for repo_id, pushed, synced, _ in repos},
             depth_known=frozenset(repo_id for repo_id, _, _, watchers in repos if watchers is not None),
@@ -139,7 +145,14 @@ async def collect(
         for record in snapshot.repositories
         if needs_readme(scope, details_wanted=record.id in details_wanted, stored=state.readmes.get(record.id), now=now)
     }
-    asked = details_wanted | depth_wanted | readme_wanted
+    releases_wanted = {
+        record.id
+        for record in snapshot.repositories
+        if needs_releases(
+            scope, details_wanted=record.id in details_wanted, stored=state.release_checks.get(record.id), now=now
+        )
+    }
+    asked = details_wanted | depth_wanted | readme_wanted | releases_wanted
     wanted = [record for record in snapshot.repositories if record.id in asked]
     done = 0
     report(Progress("details", 0, len(wanted)))
@@ -160,11 +173,14 @@ async def collect(
                 snapshot.watchers[record.id] = await fetch_watchers(client, record, fresh_since=fresh_since)
             if record.id in readme_wanted:
                 snapshot.readmes[record.id] = await fetch_readme(client, record, fresh_since=fresh_since)
+            if record.id in releases_wanted:
+                snapshot.releases[record.id] = await fetch_releases(client, record, fresh_since=fresh_since)
         except RepositoryGone:
             log.info("%s vanished while syncing", record.full_name)
             snapshot.gone.add(record.id)
             snapshot.details.pop(record.id, None)
             snapshot.watchers.pop(record.id, None)
+            snapshot.releases.pop(record.id, None)
         done += 1
         report(Progress("details", done, len(wanted), record.full_name))
 

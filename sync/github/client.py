@@ -167,6 +167,19 @@ class GitHubClient:
             return page.status, None
         return 200, _expect_object(page.data, url_path(url))
 
+    async def get_releases(
+        self, repo: RepositoryRecord, *, fresh_since: datetime | None = None
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """(200, every release GitHub lists, newest first, every page; maybe none) or (status, []) when there
+        is no list: 404, 409 (an empty repository), 451 (blocked) or 403. Drafts are dropped on arrival."""
+        url = self.url(f"/repos/{quote(repo.full_name, safe='/')}/releases?per_page={PER_PAGE}")
+        pages = await rest.get_all(
+            self._transport, self.cache, url, accept=README_ABSENT, fresh_since=fresh_since, keep=_published_only
+        )
+        if any(page.status != 200 for page in pages):
+            return next(page.status for page in pages if page.status != 200), []
+        return 200, [item for page in pages for item in page.data or [] if isinstance(item, dict)]
+
     async def get_languages(
         self, repo: RepositoryRecord, *, fresh_since: datetime | None = None
     ) -> dict[str, int] | None:
@@ -223,6 +236,20 @@ def _readme_only(data: Any) -> Any:
     # What the README is; the links beside it are derived from names the cache already holds.
     fields = ("path", "sha", "size", "encoding", "content")
     return {key: data.get(key) for key in fields} if isinstance(data, dict) else data
+
+
+RELEASE_KEYS = (
+    "id", "node_id", "tag_name", "name", "body", "html_url", "draft", "prerelease",
+    "created_at", "published_at", "updated_at",
+)  # fmt: skip
+
+
+def _published_only(data: Any) -> Any:
+    # Drafts (listed to callers with push access) never reach the cache; of the rest, what the API serves.
+    if not isinstance(data, list):
+        return data
+    published = (item for item in data if isinstance(item, dict) and not item.get("draft"))
+    return [{key: item.get(key) for key in RELEASE_KEYS} for item in published]
 
 
 def _public_only(data: Any) -> Any:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.bookkeeping import SyncRun
 from db.data_version import read_data_version
 from db.models import Repository, RepositoryReadme
+from db.releases import Release
 from graph.schema.description_html import description_html
 from graph.schema.query import create_schema
 from sync.depth import README_CAP, Readme
@@ -136,28 +137,35 @@ async def test_with_a_token_a_no_change_sync_is_charged_nothing_and_a_new_watche
     assert first.succeeded and await depth_scope(sessionmaker, first.run_id) == "ALL"
     assert await watchers(sessionmaker) == {"acme/anvil": 12, "octocat/fork": 1, "octocat/hello": 4, "octocat/old": 0}
     watched.reset_log()
+    remaining = watched.bucket().remaining
 
     quiet = await with_token()
 
-    # 2 profiles, 2 listings (today's no-change cost), 4 repository GETs, the 2 READMEs there are and the
-    # user's public organizations: every one a 304, none charged; and the profiles' GraphQL document (GraphQL
-    # has no 304: 1 point, not a REST request). The absent READMEs (404, 409: no ETag) wait for a push or a week.
+    # 2 profiles, 2 listings (today's no-change cost), 4 repository GETs, the 2 READMEs there are, the 4
+    # release lists (an empty one has an ETag too) and the user's public organizations: every one a 304, none
+    # charged; and the profiles' GraphQL document (GraphQL has no 304: 1 point, not a REST request). The absent
+    # READMEs (404, 409: no ETag) wait for a push or a week.
     assert quiet.succeeded and quiet.unchanged == 4 and not quiet.data_changed
-    assert (quiet.github_requests, quiet.not_modified) == (12, 11)
+    assert (quiet.github_requests, quiet.not_modified) == (16, 15)
+    assert watched.bucket().remaining == remaining  # the core rate limit: nothing charged
     assert sorted(call.path for call in watched.requests if call.path.startswith("/repos/")) == [
-        "/repos/acme/anvil", "/repos/acme/anvil/readme", "/repos/octocat/fork", "/repos/octocat/hello",
-        "/repos/octocat/hello/readme", "/repos/octocat/old",
+        "/repos/acme/anvil", "/repos/acme/anvil/readme", "/repos/acme/anvil/releases", "/repos/octocat/fork",
+        "/repos/octocat/fork/releases", "/repos/octocat/hello", "/repos/octocat/hello/readme",
+        "/repos/octocat/hello/releases", "/repos/octocat/old", "/repos/octocat/old/releases",
     ]  # fmt: skip
     async with sessionmaker() as session:
         version = await read_data_version(session)
 
     watched.set_repo("acme", "anvil", watchers=13)  # no push, no listing change
     watched.set_repo("octocat", "hello", readme=("README.md", b"# Hello\n\nEdited.\n"))
+    watched.add_release("octocat", "fork", "v0.1.0", name="First")  # a tag of a pushed commit: no push
     followed = await with_token()
 
-    assert followed.succeeded and followed.updated == 2
+    assert followed.succeeded and followed.updated == 3
     assert (await watchers(sessionmaker))["acme/anvil"] == 13
     assert (await readmes(sessionmaker))["octocat/hello"].text == "# Hello\n\nEdited.\n"
+    async with sessionmaker() as session:
+        assert list(await session.scalars(select(Release.tag_name))) == ["v0.1.0"]
     async with sessionmaker() as session:
         assert await read_data_version(session) == version + 1
 
