@@ -36,7 +36,7 @@ from strawberry.types import Info
 
 from db import models
 from graph.engine import internals
-from graph.read.keys import contributor_page_key, language_page_key
+from graph.read.keys import contributor_page_key, language_page_key, release_page_key
 from graph.read.loaders import Loaders
 
 LoaderKeys = tuple[DataLoader[Any, Any], list[Any]]
@@ -120,6 +120,11 @@ def _loads(
         field, direction = _name(order.get("field")), _name(order.get("direction"))
         keys = [contributor_page_key(r.id, *paging, field, direction) for r in rows]
         yield loaders.contributors_by_repository_id, keys
+    elif name == "latestRelease":
+        yield loaders.latest_release_by_repository_id, [r.id for r in rows]
+    elif name == "releases":
+        field, direction = _name(order.get("field")), _name(order.get("direction"))
+        yield loaders.releases_by_repository_id, [release_page_key(r.id, *paging, field, direction) for r in rows]
     elif name in ("showcase", "openGraphImageUrl", "usesCustomOpenGraphImage"):
         yield loaders.showcase_by_key, [r.full_name_key for r in rows]
 

@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from db import models
-from graph.read import queries
+from graph.read import queries, releases
 from graph.read.pagination import PageArgs
 
 PREFETCH = "repofolio_prefetch"  # the schema attribute holding the installed `Prefetch`, if any
@@ -55,3 +55,10 @@ def contributor_page_key(
 ) -> tuple[Any, ...]:
     order = queries.Order.of(field, direction, queries.DEFAULT_CONTRIBUTOR_ORDER)
     return (repository_id, order, PageArgs.parse("contributors", first, last, after, before))
+
+
+def release_page_key(
+    repository_id: int, first: Any, last: Any, after: Any, before: Any, field: str | None, direction: str | None
+) -> tuple[Any, ...]:
+    order = queries.Order.of(field, direction, releases.DEFAULT_RELEASE_ORDER)
+    return (repository_id, order, PageArgs.parse("releases", first, last, after, before))

@@ -16,8 +16,9 @@ from strawberry.exceptions import WrongNumberOfResultsReturned
 from db.base import Base
 from db.models import Contributor, Language, Repository, RepositoryReadme
 from db.profiles import OwnerStatus
+from db.releases import Release
 from db.showcase import Showcase
-from graph.read import contributed, organizations, pins, queries
+from graph.read import contributed, organizations, pins, queries, releases
 from graph.read.pagination import Page
 
 Fetch = Callable[..., Awaitable[dict[Hashable, Page[Any]]]]
@@ -169,6 +170,9 @@ class Loaders:
     repositories_by_contributor_id: DataLoader[tuple[Any, ...], Page[tuple[Repository, int]]]
     contributed_by_user_id: DataLoader[tuple[Any, ...], Page[Repository]]
     top_by_user_id: DataLoader[tuple[Any, ...], Page[Repository]]
+    releases_by_repository_id: DataLoader[tuple[Any, ...], Page[tuple[Release, bool]]]
+    latest_release_by_repository_id: DataLoader[int, Release | None]
+    release_by_node_id: DataLoader[str, Release | None]
     primer: Primer = field(default_factory=Primer)
 
     def clear(self) -> None:
@@ -230,6 +234,11 @@ def create_loaders(sessionmaker: Reads, *, include_hidden: bool = False) -> Load
             totals = await queries.contribution_totals(session, keys, include_hidden)
         return [totals.get(key, 0) for key in keys]
 
+    async def latest_releases(keys: Sequence[int]) -> list[Release | None]:
+        async with sessionmaker() as session:
+            found = await releases.latest_releases(session, keys)
+        return [found.get(key) for key in keys]
+
     visible = queries.visible_repository(include_hidden)
     return Loaders(
         account_by_id=by_column(Contributor, Contributor.id),
@@ -254,4 +263,9 @@ def create_loaders(sessionmaker: Reads, *, include_hidden: bool = False) -> Load
         ),
         contributed_by_user_id=pages(contributed.contributed_pages),
         top_by_user_id=pages(lambda s, ids, *a: contributed.top_pages(s, ids, include_hidden, *a)),
+        releases_by_repository_id=pages(releases.release_pages),
+        latest_release_by_repository_id=DataLoader(load_fn=to_the_end(latest_releases)),
+        release_by_node_id=by_column(
+            Release, Release.node_id, Release.repository_id.in_(select(Repository.id).where(visible))
+        ),
     )

@@ -1,9 +1,9 @@
 """node(id:) and nodes(ids:): every id the API issues finds its object again, and any other id finds nothing.
 
-GitHub's ids (repositories, owners, licenses) are looked up as such; our own ids (graph/schema/ids.py) name their kind,
-and each kind is looked up in the cache, so a well-formed id of something the cache does not hold (a topic no
-visible repository carries, say) resolves to nothing, as an invented id does on GitHub. Each lookup is a
-DataLoader, so `nodes(ids:)` costs the same few statements however many ids it is given.
+GitHub's ids (repositories, owners, releases, licenses) are looked up as such; our own ids (graph/schema/ids.py)
+name their kind, and each kind is looked up in the cache, so a well-formed id of something the cache does not
+hold (a topic no visible repository carries, say) resolves to nothing, as an invented id does on GitHub. Each lookup
+is a DataLoader, so `nodes(ids:)` costs the same few statements however many ids it is given.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from graph.schema.types.contributor import Contributor
 from graph.schema.types.language import Language
 from graph.schema.types.node import Node
 from graph.schema.types.owner import owner_of
+from graph.schema.types.release import Release
 from graph.schema.types.repository import License
 from graph.schema.types.repository import Repository as RepositoryNode
 from graph.schema.types.topic import repository_topic, topic_named
@@ -123,4 +124,10 @@ async def resolve_node(info: Info[Context, None], node_id: str) -> Node | None:
     account = await loaders.account_by_node_id.load(node_id)
     if account is not None and account.is_owner:
         return owner_of(account)
+    release = await loaders.release_by_node_id.load(node_id)
+    if release is not None:
+        row = await loaders.repository_by_id.load(release.repository_id)
+        latest = await loaders.latest_release_by_repository_id.load(release.repository_id)
+        if row is not None:
+            return Release.of(release, RepositoryNode.of(row), latest is not None and latest.id == release.id)
     return await _node_loaders(info.context).licenses.load(node_id)

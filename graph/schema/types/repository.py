@@ -26,6 +26,7 @@ from graph.schema.types.inputs import ContributorOrder, LanguageOrder, Repositor
 from graph.schema.types.language import Language, LanguageConnection, language_or_none
 from graph.schema.types.node import Node, UniformResourceLocatable, path_of
 from graph.schema.types.owner import OWNER_AFFILIATIONS_DEFAULT, RepositoryOwner, UserConnection, owner_of
+from graph.schema.types.release import Release, ReleaseConnection, latest_release, releases
 from graph.schema.types.topic import RepositoryTopic, RepositoryTopicConnection, RepositoryTopicEdge, repository_topic
 
 
@@ -116,6 +117,12 @@ class Repository(Node, UniformResourceLocatable):
     )
     updated_at: DateTime = strawberry.field(description="When the repository last changed.")
     visibility: RepositoryVisibility = strawberry.field(description="Always PUBLIC in the cache.")
+    latest_release: Release | None = strawberry.field(
+        resolver=latest_release, description="The newest release that is neither a prerelease nor a draft, or null."
+    )
+    releases: ReleaseConnection = strawberry.field(
+        resolver=releases, description="The repository's releases, newest first (by createdAt) without orderBy."
+    )
     _row: strawberry.Private[models.Repository]
 
     @classmethod
