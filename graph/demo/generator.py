@@ -32,11 +32,13 @@ from db.models import (
     RepositoryReadme,
 )
 from db.profiles import OrganizationMembership, OwnerStatus, PinnedItem
+from db.releases import Release, ReleaseCheck
 from db.showcase import Showcase
 from db.upsert import upsert
 from graph.demo.contributed import ContributedRows, contributed_rows
 from graph.demo.profile import demo_profile
 from graph.demo.readmes import demo_readmes
+from graph.demo.releases import demo_releases
 from sync.linguist import language_color
 
 Row = dict[str, Any]
@@ -66,6 +68,7 @@ class DemoData:
     contributed: ContributedRows = field(default_factory=ContributedRows)  # the viewer's lists, light records
     organization_memberships: list[Row] = field(default_factory=list)
     owner_statuses: list[Row] = field(default_factory=list)
+    releases: tuple[list[Row], list[Row]] = ([], [])  # release rows, release_check rows
 
 
 @cache
@@ -344,6 +347,7 @@ def generate(user_repos: int = 30, org_repos: int = 10, *, seed: int = 7) -> Dem
         contributed=contributed_rows(viewer, build.repositories, list(build.languages.values()), ANCHOR),
         organization_memberships=profile.organization_memberships,
         owner_statuses=profile.owner_statuses,
+        releases=demo_releases(build.repositories, ANCHOR),
     )
 
 
@@ -390,6 +394,8 @@ async def _write(session: AsyncSession, data: DemoData) -> None:
     await _write_contributed(session, data.contributed, language_ids)
     await _insert(session, OrganizationMembership, data.organization_memberships)
     await _insert(session, OwnerStatus, data.owner_statuses)
+    await _insert(session, Release, data.releases[0])
+    await _insert(session, ReleaseCheck, data.releases[1])
     # Curation written by hand before the demo was loaded wins over the demo's own.
     await upsert(session, Showcase, data.showcases, conflict=["key"], update=[])
     await bump_data_version(session)
