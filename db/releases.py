@@ -20,6 +20,7 @@ class Release(Base):
     tag_name: Mapped[str] = mapped_column(Text)
     name: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)  # REST's `body`, Markdown
+    description_html: Mapped[str | None] = mapped_column(Text)  # REST's `body_html`, GitHub's rendering
     html_url: Mapped[str] = mapped_column(String(1000))
     is_draft: Mapped[bool] = mapped_column(default=False)
     is_prerelease: Mapped[bool] = mapped_column(default=False)

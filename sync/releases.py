@@ -22,7 +22,7 @@ from sync.github.client import GitHubClient
 from sync.records import RepositoryRecord, parse_time
 
 RELEASE_COLUMNS = (
-    "node_id", "tag_name", "name", "description", "html_url", "is_draft", "is_prerelease",
+    "node_id", "tag_name", "name", "description", "description_html", "html_url", "is_draft", "is_prerelease",
     "created_at", "published_at", "updated_at",
 )  # fmt: skip
 
@@ -34,6 +34,7 @@ class ReleaseRecord:
     tag_name: str
     name: str | None
     description: str | None
+    description_html: str | None
     html_url: str
     is_draft: bool
     is_prerelease: bool
@@ -52,6 +53,7 @@ class ReleaseRecord:
             tag_name=str(data.get("tag_name") or ""),
             name=data.get("name"),
             description=data.get("body"),
+            description_html=data.get("body_html"),
             html_url=str(data.get("html_url") or ""),
             is_draft=bool(data.get("draft", False)),
             is_prerelease=bool(data.get("prerelease", False)),

@@ -32,6 +32,9 @@ def demo_releases(repositories: list[Row], checked_at: datetime) -> tuple[list[R
                     "tag_name": tag,
                     "name": f"{repo['name']} {tag.removeprefix('v')}",
                     "description": f"## What's changed\n\n- Release {tag} of {repo['name']}.\n",
+                    "description_html": (
+                        f"<h2>What's changed</h2>\n<ul>\n<li>Release {tag} of {repo['name']}.</li>\n</ul>"
+                    ),
                     "html_url": f"{repo['html_url']}/releases/tag/{tag}",
                     "is_draft": False,
                     "is_prerelease": prerelease,

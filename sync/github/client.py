@@ -21,6 +21,7 @@ from sync.settings import SyncSettings
 PER_PAGE = 100
 WITHHELD = frozenset({403, 451})  # a repository too large to serve, or blocked
 README_ABSENT = frozenset({403, 404, 409, 451})
+FULL_MEDIA_TYPE = "application/vnd.github.full+json"  # Markdown bodies with GitHub's HTML beside them
 ABSENCE_RECHECK = timedelta(days=7)  # an answer without an ETag is charged each time it is asked
 
 
@@ -171,10 +172,17 @@ class GitHubClient:
         self, repo: RepositoryRecord, *, fresh_since: datetime | None = None
     ) -> tuple[int, list[dict[str, Any]]]:
         """(200, every release GitHub lists, newest first, every page; maybe none) or (status, []) when there
-        is no list: 404, 409 (an empty repository), 451 (blocked) or 403. Drafts are dropped on arrival."""
+        is no list: 404, 409 (an empty repository), 451 (blocked) or 403. Drafts are dropped on arrival. The
+        full media type adds each release's notes rendered by GitHub (`body_html`) to the same request."""
         url = self.url(f"/repos/{quote(repo.full_name, safe='/')}/releases?per_page={PER_PAGE}")
         pages = await rest.get_all(
-            self._transport, self.cache, url, accept=README_ABSENT, fresh_since=fresh_since, keep=_published_only
+            self._transport,
+            self.cache,
+            url,
+            accept=README_ABSENT,
+            fresh_since=fresh_since,
+            keep=_published_only,
+            media_type=FULL_MEDIA_TYPE,
         )
         if any(page.status != 200 for page in pages):
             return next(page.status for page in pages if page.status != 200), []
@@ -239,7 +247,7 @@ def _readme_only(data: Any) -> Any:
 
 
 RELEASE_KEYS = (
-    "id", "node_id", "tag_name", "name", "body", "html_url", "draft", "prerelease",
+    "id", "node_id", "tag_name", "name", "body", "body_html", "html_url", "draft", "prerelease",
     "created_at", "published_at", "updated_at",
 )  # fmt: skip
 

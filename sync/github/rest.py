@@ -31,6 +31,7 @@ async def get_all(
     accept: frozenset[int] | set[int] = frozenset(),
     fresh_since: datetime | None = None,
     keep: Callable[[Any], Any] | None = None,
+    media_type: str | None = None,
 ) -> list[Page]:
     """Every page of a listing, following Link rel="next" (stored next links on a 304)."""
     pages: list[Page] = []
@@ -38,7 +39,9 @@ async def get_all(
     while next_url is not None:
         if len(pages) >= MAX_PAGES:
             raise GitHubError(f"more than {MAX_PAGES} pages from {url_path(url)}", url=url_path(url))
-        page = await get(transport, cache, next_url, accept=accept, fresh_since=fresh_since, keep=keep)
+        page = await get(
+            transport, cache, next_url, accept=accept, fresh_since=fresh_since, keep=keep, media_type=media_type
+        )
         pages.append(page)
         next_url = page.next_url if page.status == 200 else None
         if next_url is not None:
@@ -55,17 +58,21 @@ async def get(
     fresh_since: datetime | None = None,
     keep: Callable[[Any], Any] | None = None,
     store_not_found: bool = False,
+    media_type: str | None = None,
 ) -> Page:
     """One page. `fresh_since`: a stored copy fetched at or after it is used without asking GitHub.
 
     With a `cache`, the GET carries the stored ETag as If-None-Match and a 304 reuses the stored body;
     `keep` filters a fresh body before it is stored or returned. A 404 is stored only with `store_not_found`
     (where it means an absence, e.g. no README, rather than a vanished repository), so a run resuming one
-    that failed reuses it through `fresh_since` instead of paying for it again."""
+    that failed reuses it through `fresh_since` instead of paying for it again. `media_type` replaces the
+    client's Accept (e.g. GitHub's full+json, which adds rendered HTML)."""
     stored = await cache.get(url) if cache is not None else None
     if stored is not None and fresh_since is not None and stored.fetched_at >= fresh_since:
         return _page_from(stored, not_modified=True)
     headers = {"If-None-Match": stored.etag} if stored is not None and stored.etag else {}
+    if media_type is not None:
+        headers["Accept"] = media_type
     response = await transport.get(url, headers, accept)
     now = datetime.now(UTC)
     if response.status_code == 304:

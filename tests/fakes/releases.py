@@ -1,6 +1,8 @@
 """The fake's releases: what GET /repos/{o}/{r}/releases lists, built from GitHub's release example."""
 
+import html
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,8 +29,26 @@ class FakeRelease:
 FIELDS = frozenset(FakeRelease.__dataclass_fields__) - {"id", "tag_name"}
 
 
-def release_payload(release: FakeRelease, *, api: str, full_name: str, author: dict[str, Any]) -> dict[str, Any]:
-    """One item of the listing: the release-items example with this release's values written over it."""
+def media_of(accept: str) -> str:
+    """GitHub's body media type an Accept header asks for: raw (the default), text, html or full."""
+    found = re.search(r"application/vnd\.github\.(raw|text|html|full)\+json", accept)
+    return found.group(1) if found else "raw"
+
+
+def rendered(body: str | None) -> str | None:
+    """The fake's Markdown rendering (GitHub's stand-in): escaped paragraphs, **bold** as <strong>."""
+    if body is None:
+        return None
+    paragraphs = [part.strip() for part in body.split("\n\n") if part.strip()]
+    escaped = (re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(part)) for part in paragraphs)
+    return "".join(f"<p>{part}</p>" for part in escaped)
+
+
+def release_payload(
+    release: FakeRelease, *, api: str, full_name: str, author: dict[str, Any], media: str = "raw"
+) -> dict[str, Any]:
+    """One item of the listing: the release-items example with this release's values written over it, its
+    body in the `media` GitHub's Accept asked for (raw: Markdown; html; text; full: all three)."""
     text = json.dumps(templates.template("release"))
     text = text.replace(templates.GITHUB_API, api).replace("octocat/Hello-World", full_name)
     payload: dict[str, Any] = json.loads(text)
@@ -53,6 +73,12 @@ def release_payload(release: FakeRelease, *, api: str, full_name: str, author: d
         author=author,
         assets=[],
     )
+    if media in ("html", "full"):
+        payload["body_html"] = rendered(release.body)
+    if media in ("text", "full"):
+        payload["body_text"] = release.body
+    if media in ("html", "text"):
+        del payload["body"]
     return payload
 
 

@@ -188,9 +188,11 @@ def _repo_endpoint(
     if endpoint == "releases":
         author = templates.simple_user(api=api, account_id=repo.owner.id, login=repo.owner.login, kind="User")
         shown = releases.listed(repo.releases, authorized=authorized)
+        media = releases.media_of(request.headers.get("accept", ""))
         answer = _paginate(request, shown, links_to=fake.links_to)
         answer.body = [
-            releases.release_payload(item, api=api, full_name=repo.full_name, author=author) for item in answer.body
+            releases.release_payload(item, api=api, full_name=repo.full_name, author=author, media=media)
+            for item in answer.body
         ]
         return answer
     if endpoint == "languages":

@@ -12,7 +12,7 @@ from sync.github.transport import create_http_client
 from sync.refresh import refresh
 from sync.settings import SyncSettings
 from tests.fakes.github import GITHUB_API, FakeGitHub
-from tests.fakes.releases import FakeRelease
+from tests.fakes.releases import FakeRelease, rendered
 from tests.fakes.templates import node_id, timestamp
 from tests.graph.conftest import make_execute, ok
 from tests.sync.conftest import TOKEN, make_fake
@@ -23,7 +23,7 @@ REPOSITORIES = (
     """query($login: String!) { repositoryOwner(login: $login) { repositories(first: 100) { nodes {
   nameWithOwner latestRelease { ...release } releases(first: 100) { totalCount nodes { ...release } }
 } } } }
-fragment release on Release { description repository { nameWithOwner } """
+fragment release on Release { description descriptionHTML repository { nameWithOwner } """
     + FIELDS
     + " }"
 )
@@ -61,6 +61,7 @@ def expected(release: FakeRelease, full_name: str, latest: FakeRelease | None) -
         "isDraft": False,
         "isLatest": release is latest,
         "description": release.body,
+        "descriptionHTML": rendered(release.body),
         "repository": {"nameWithOwner": full_name},
     }
 
@@ -69,7 +70,8 @@ async def test_every_release_field_of_every_repository_is_the_fakes(
     schema: strawberry.Schema, sessionmaker: Maker, reads: Maker
 ) -> None:
     """After a sync, each repository's releases are the fake's published ones, newest first without orderBy,
-    every field as GitHub serves it; latestRelease is the newest that is not a prerelease (v1.1 here, under a
+    every field as GitHub serves it (descriptionHTML GitHub's rendering, asked with the full media type in the
+    same request); latestRelease is the newest that is not a prerelease (v1.1 here, under a
     newer beta), null without releases; the draft, which the token could see, is nowhere."""
     fake = released()
     await synced(sessionmaker, fake)

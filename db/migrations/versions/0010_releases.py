@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("tag_name", sa.Text(), nullable=False),
         sa.Column("name", sa.Text(), nullable=True),
         sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("description_html", sa.Text(), nullable=True),
         sa.Column("html_url", sa.String(1000), nullable=False),
         sa.Column("is_draft", sa.Boolean(), nullable=False),
         sa.Column("is_prerelease", sa.Boolean(), nullable=False),

@@ -12,7 +12,7 @@ from graph.read import releases as reads
 from graph.read.keys import release_page_key, resolved
 from graph.read.pagination import Page
 from graph.schema.context import Context
-from graph.schema.scalars import DateTime
+from graph.schema.scalars import HTML, DateTime
 from graph.schema.types.connection import PageInfo, connection
 from graph.schema.types.enums import OrderDirection
 from graph.schema.types.node import Node, UniformResourceLocatable, path_of
@@ -40,6 +40,9 @@ class Release(Node, UniformResourceLocatable):
     )
     database_id: int | None = strawberry.field(description="GitHub's numeric id for the release.")
     description: str | None = strawberry.field(description="The release notes, as Markdown.")
+    description_html: HTML | None = strawberry.field(
+        name="descriptionHTML", description="The release notes rendered to HTML, as GitHub renders them."
+    )
     is_draft: bool = strawberry.field(description="Always false: drafts are never cached.")
     is_latest: bool = strawberry.field(
         description="Whether this is the repository's latest release: the newest non-prerelease, non-draft one."
@@ -60,6 +63,7 @@ class Release(Node, UniformResourceLocatable):
             created_at=row.created_at,
             database_id=row.id,
             description=row.description,
+            description_html=row.description_html,
             is_draft=row.is_draft,
             is_latest=is_latest,
             is_prerelease=row.is_prerelease,
