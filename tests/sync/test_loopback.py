@@ -61,7 +61,8 @@ async def test_runner_recovers_from_a_server_error_and_a_secondary_limit_over_ht
 
 
 def test_sync_command_creates_the_database_and_prints_a_summary(tmp_path: Path, fake: FakeGitHub) -> None:
-    """`repofolio sync` on a new database file: schema created, one CLI run, summary, exit code 0."""
+    """`repofolio sync` on a new database file: schema created, one CLI run, summary, exit code 0 (without a
+    token: 2 profiles, 3 listing pages, and per repository its languages, contributors, GET, README and releases)."""
     database = DatabaseSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'new.db'}")
     out = io.StringIO()
     with serve_in_thread(fake) as base_url:
@@ -74,7 +75,7 @@ def test_sync_command_creates_the_database_and_prints_a_summary(tmp_path: Path, 
     text = out.getvalue()
     assert "Sync run 1: succeeded" in text
     assert "repositories: 4 added, 0 updated, 0 removed, 0 unchanged" in text
-    assert "GitHub requests: 21 (0 answered 304 Not Modified)" in text and "rate limit left: 39" in text
+    assert "GitHub requests: 25 (0 answered 304 Not Modified)" in text and "rate limit left: 35" in text
     assert "Languages and contributors: 4/4" in text  # plain progress lines: not a terminal
     assert "GitHub requests: 4 (4 answered 304 Not Modified)" in again.getvalue()
     assert (tmp_path / "new.db").exists()
