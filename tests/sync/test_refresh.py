@@ -144,7 +144,7 @@ async def test_second_sync_applies_new_deleted_renamed_and_changed_repositories(
     assert repos["acme/anvil"].stargazers_count == 42
     assert (await links(sessionmaker, "octocat/old"))[0] == {"Go": 10, "Zig": 5}
     assert (await links(sessionmaker, "octocat/brand-new")) == ({"TypeScript": 99}, {"carol": 2})
-    # Without a token only the new and the pushed repository were asked for details, watchers and README.
+    # Without a token only the new and the pushed repository were asked for details, watchers, README, releases.
     detail_paths = {call.path for call in fake.requests if call.path.startswith("/repos/")}
     assert detail_paths == {
         "/repos/octocat/brand-new",
@@ -155,6 +155,8 @@ async def test_second_sync_applies_new_deleted_renamed_and_changed_repositories(
         "/repos/octocat/old",
         "/repos/octocat/old/languages",
         "/repos/octocat/old/contributors",
+        "/repos/octocat/brand-new/releases",
+        "/repos/octocat/old/releases",
     }
     people = await accounts(sessionmaker)
     assert "bob" not in people  # contributed only to the deleted fork
@@ -230,18 +232,18 @@ async def test_rate_limit_spent_mid_sync_fails_the_run_and_leaves_the_graph_as_i
 async def test_first_sync_larger_than_the_rate_limit_completes_over_successive_runs(
     sync_once: SyncOnce, sessionmaker: Maker, fake: FakeGitHub
 ) -> None:
-    """60 requests an hour without a token, ~205 needed: each run keeps what it fetched, the next resumes."""
+    """60 requests an hour without a token, ~255 needed: each run keeps what it fetched, the next resumes."""
     fake.add_repos("octocat", 46, language_bytes={"Python": 1}, contributors=[("alice", 1)])  # 50 public
-    # 2 + 1 profiles, 2 listings, 4 per repository (watchers, README, languages, contributors): 205 requests.
+    # 2 + 1 profiles, 2 listings, 5 per repository (watchers, README, releases, languages, contributors): 255.
     statuses = []
-    for _ in range(4):
+    for _ in range(5):
         summary = await sync_once()
         statuses.append(summary.status)
         if summary.succeeded:
             break
         assert summary.retry_at is not None and await repositories(sessionmaker) == {}
         fake.rate_limit(remaining=60)  # the hour passes
-    assert statuses == ["FAILED", "FAILED", "FAILED", "SUCCEEDED"]
+    assert statuses == ["FAILED", "FAILED", "FAILED", "FAILED", "SUCCEEDED"]
     assert len(await repositories(sessionmaker)) == 50
     assert (await links(sessionmaker, "octocat/repo-0001")) == ({"Python": 1}, {"alice": 1})
 
@@ -339,6 +341,6 @@ async def test_runs_are_recorded_with_counts_requests_and_rate_limit(sync_once: 
     async with sessionmaker() as session:
         run = await session.get_one(SyncRun, summary.run_id)
     assert (run.trigger, run.status, run.repositories_added) == ("STARTUP", "SUCCEEDED", 4)
-    assert run.github_requests == 21 and run.not_modified == 0  # 2+1 profiles, 2 listings, 4x4 details
-    assert run.rate_limit_remaining == 60 - 21
+    assert run.github_requests == 25 and run.not_modified == 0  # 2+1 profiles, 2 listings, 4x5 details
+    assert run.rate_limit_remaining == 60 - 25
     assert run.finished_at is not None and run.finished_at >= run.started_at
