@@ -74,6 +74,12 @@ class Repository(Base):
     stargazers_count: Mapped[int] = mapped_column(default=0)
     forks_count: Mapped[int] = mapped_column(default=0)
     subscribers_count: Mapped[int | None]  # watchers, from the single repository GET; null until fetched
+    # Issues and pull requests by state (sync/counts.py); null until read (closed and merged: with a token).
+    open_issues: Mapped[int | None]
+    closed_issues: Mapped[int | None]
+    open_pull_requests: Mapped[int | None]
+    closed_pull_requests: Mapped[int | None]
+    merged_pull_requests: Mapped[int | None]
     disk_usage: Mapped[int | None]  # kilobytes, GitHub's `size`
     default_branch: Mapped[str | None] = mapped_column(String(255))
     primary_language_id: Mapped[int | None] = mapped_column(ForeignKey("language.id", ondelete="SET NULL"), index=True)

@@ -366,3 +366,37 @@ async def test_0010_releases_adds_empty_release_tables_to_a_database_at_0006_and
     assert counts == [0, 0]
     assert not set(RELEASE_TABLES) & set(after_downgrade)
     assert await read_rows(url) == before
+
+
+async def test_0011_repository_counts_leaves_every_count_unknown_until_the_next_sync_and_downgrades(
+    db_settings: DatabaseSettings,
+) -> None:
+    """0011_repository_counts on a database of an earlier release: each repository's issue and pull-request
+    counts are null (unknown: the API says so rather than answering 0, and the next sync reads them); every
+    other row is as it was, and downgrading to 0006 drops the five columns and keeps every row."""
+    url = db_settings.database_url
+    await make_195a580_database(url)
+    before = await read_rows(url)
+    async with open_database(db_settings) as sessionmaker, sessionmaker() as session:
+        counts = (
+            await session.execute(
+                select(
+                    Repository.open_issues,
+                    Repository.closed_issues,
+                    Repository.open_pull_requests,
+                    Repository.closed_pull_requests,
+                    Repository.merged_pull_requests,
+                )
+            )
+        ).all()
+    assert len(counts) == 3 and set(counts) == {(None,) * 5}
+    assert await read_rows(url) == before
+    engine = create_engine(db_settings)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0006_repository_depth"))
+            columns = await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("repository")})
+    finally:
+        await engine.dispose()
+    assert "subscribers_count" in columns and not columns & {"open_issues", "merged_pull_requests"}
+    assert await read_rows(url) == before
