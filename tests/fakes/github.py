@@ -12,7 +12,7 @@ In-process (fast unit tests); `handle` is sync, which httpx.MockTransport accept
 Over a real socket: `async with serve(fake) as base_url:` (tests/fakes/server.py).
 
 State is built with add_user/add_org/add_repo(s)/add_release and changed with set_repo, set_languages,
-set_contributors, set_release, rename_repo, delete_repo and answer(); failures are injected with rate_limit, fail_next and
+set_contributors, set_release, set_counts, rename_repo, delete_repo and answer(); failures are injected with rate_limit, fail_next and
 secondary_limit_next; `moved_to` and `links_to` send clients to another server. Ids and timestamps are deterministic (see state.py).
 """
 
@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from tests.fakes import responses, routes, templates
+from tests.fakes import counts, responses, routes, templates
 from tests.fakes.graphql import PATHS as GRAPHQL_PATHS
 from tests.fakes.graphql import FakeGraphQL
 from tests.fakes.hold import Hold
@@ -146,7 +146,8 @@ class FakeGitHub:
 
         An unknown owner is created as a user. Defaults: created_at REPO_EPOCH + n hours, updated_at
         created + 2h, pushed_at created + 1h, no languages, no contributors. `more` takes any other
-        FakeRepo field (size, open_issues, watchers, default_branch, is_template, has_issues, disabled).
+        FakeRepo field (size, watchers, default_branch, is_template, has_issues, disabled, issue_counts,
+        pull_counts; open_issues_count is derived from the last two).
         """
         check_repo_fields(more)
         with self._lock:
@@ -212,6 +213,18 @@ class FakeGitHub:
             if private is not None or visibility is not None:
                 repo.set_visibility(private=bool(private), visibility=visibility)
             return self.repo_json(repo.owner.login, repo.name)
+
+    def set_counts(
+        self, owner: str, name: str, *, issues: dict[str, int] | None = None, pulls: dict[str, int] | None = None
+    ) -> None:
+        """Issues by state (OPEN, CLOSED) and pull requests (OPEN, CLOSED, MERGED); a state left out is 0, a
+        kind left out keeps its counts. REST's open_issues_count follows (tests/fakes/counts.py)."""
+        with self._lock:
+            repo = self.repo(owner, name)
+            if issues is not None:
+                repo.issue_counts = counts.checked(issues, counts.ISSUE_STATES, "issue")
+            if pulls is not None:
+                repo.pull_counts = counts.checked(pulls, counts.PULL_STATES, "pull-request")
 
     def set_languages(self, owner: str, name: str, language_bytes: dict[str, int]) -> None:
         with self._lock:

@@ -8,7 +8,8 @@ A document is parsed and validated against GitHub's own schema (tests/fakes/gith
 @octokit/graphql-schema), so a field or argument GitHub lacks fails here as it fails there. The resolvers
 answer from the same accounts and repositories the REST routes serve. Failures as GitHub sends them:
 401 without a token, NOT_FOUND and MISSING_PAGINATION_BOUNDARIES errors, RATE_LIMITED (403, remaining 0)
-once the points bucket is spent, and anything queued with `fail_next`; every answer carries GitHub's
+once the points bucket is spent, and anything queued with `fail_next`; `repository(owner:, name:)` follows
+renames and answers issue and pull-request counts (tests/fakes/counts.py); every answer carries GitHub's
 `X-RateLimit-*` headers with `X-RateLimit-Resource: graphql`.
 """
 
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
-from tests.fakes import templates
+from tests.fakes import counts, templates
 from tests.fakes.contributed import Entry, FakeContributed, light_fields
 from tests.fakes.profile import FakeProfiles
 from tests.fakes.responses import Answer, rate_headers
@@ -165,7 +166,17 @@ class FakeGraphQL:
             account = self.fake.accounts.get(login.lower())
             return self._owner(account) if account is not None and account.type != "Bot" else None
 
+        def repository(info: Any, owner: str, name: str, followRenames: bool = True) -> dict[str, Any]:  # noqa: N803
+            found = self.fake._find_repo(owner, name)
+            if isinstance(found, int) and followRenames:
+                found = self.fake.repos_by_id.get(found)
+            if not isinstance(found, FakeRepo) or found.deleted:
+                message = f"Could not resolve to a Repository with the name '{owner}/{name}'."
+                raise GitHubGraphQLError("NOT_FOUND", message)
+            return self._repository(found)
+
         return {
+            "repository": repository,
             "rateLimit": rate_limit,
             "repositoryOwner": repository_owner,
             "user": owner_of_kind("User"),
@@ -227,6 +238,7 @@ class FakeGraphQL:
             "url": f"https://github.com/{repo.full_name}",
             "owner": lambda info: self._owner(repo.owner),
             **light_fields(repo),
+            **counts.count_fields(repo),  # issues, pullRequests (tests/fakes/counts.py)
         }
 
 

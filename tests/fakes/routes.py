@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tests.fakes import releases, templates
+from tests.fakes import counts, releases, templates
 from tests.fakes.responses import Answer, not_found
 from tests.fakes.state import REPO_ENDPOINTS, FakeAccount, FakeRepo
 
@@ -20,6 +20,7 @@ DOCS = {
     "contributors": "https://docs.github.com/rest/repos/repos#list-repository-contributors",
     "readme": "https://docs.github.com/rest/repos/contents#get-a-repository-readme",
     "releases": "https://docs.github.com/rest/releases/releases#list-releases",
+    "pulls": "https://docs.github.com/rest/pulls/pulls#list-pull-requests",
     "user": "https://docs.github.com/rest/users/users#get-a-user",
     "org": "https://docs.github.com/rest/orgs/orgs#get-an-organization",
     "user_repos": "https://docs.github.com/rest/repos/repos#list-repositories-for-a-user",
@@ -195,6 +196,8 @@ def _repo_endpoint(
             for item in answer.body
         ]
         return answer
+    if endpoint == "pulls":
+        return counts.open_pulls_answer(request, repo, api, _paginate)
     if endpoint == "languages":
         return Answer(200, dict(sorted(repo.language_bytes.items(), key=lambda item: -item[1])))
     anon = request.url.params.get("anon", "").lower() in ("1", "true")

@@ -12,7 +12,7 @@ from tests.fakes.releases import FakeRelease
 ACCOUNT_EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
 REPO_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
-REPO_ENDPOINTS = ("repo", "languages", "contributors", "readme", "releases")
+REPO_ENDPOINTS = ("repo", "languages", "contributors", "readme", "releases", "pulls")
 
 
 @dataclass
@@ -47,7 +47,6 @@ class FakeRepo:
     stargazers: int = 0
     forks: int = 0
     watchers: int = 0  # subscribers; GitHub's `watchers_count` is (confusingly) the star count
-    open_issues: int = 0
     size: int = 0  # kilobytes
     default_branch: str = "main"
     topics: list[str] = field(default_factory=list)
@@ -55,6 +54,9 @@ class FakeRepo:
     language_bytes: dict[str, int] = field(default_factory=dict)
     contributors: list[tuple[str, int]] = field(default_factory=list)  # (login, contributions)
     anonymous_contributors: list[tuple[str, str, int]] = field(default_factory=list)  # (name, email, n)
+    # Issues and pull requests by state (FakeGitHub.set_counts); REST's open_issues_count is derived from them.
+    issue_counts: dict[str, int] = field(default_factory=lambda: {"OPEN": 0, "CLOSED": 0})
+    pull_counts: dict[str, int] = field(default_factory=lambda: {"OPEN": 0, "CLOSED": 0, "MERGED": 0})
     readme: tuple[str, bytes] | None = None  # (path, content) of the README GitHub picks, if any
     releases: list[FakeRelease] = field(default_factory=list)  # see FakeGitHub.add_release
     answers: dict[str, int] = field(default_factory=dict)  # endpoint -> forced status (see FakeGitHub.answer)
@@ -63,6 +65,11 @@ class FakeRepo:
     @property
     def full_name(self) -> str:
         return f"{self.owner.login}/{self.name}"
+
+    @property
+    def open_issues(self) -> int:
+        """REST's open_issues_count: open issues and open pull requests together, as GitHub counts them."""
+        return self.issue_counts["OPEN"] + self.pull_counts["OPEN"]
 
     @property
     def language(self) -> str | None:
