@@ -35,6 +35,7 @@ class ErrorCode(StrEnum):
     BAD_REQUEST = "BAD_REQUEST"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     SYNC_DISABLED = "SYNC_DISABLED"
+    NOT_SYNCED = "NOT_SYNCED"  # a value the cache has not read from GitHub (e.g. closed issues without a token)
     # Apollo's automatic persisted queries: the codes Apollo Client reads to retry with the document.
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"

@@ -37,6 +37,7 @@ from db.showcase import Showcase
 from db.upsert import upsert
 from graph.demo.contributed import ContributedRows, contributed_rows
 from graph.demo.profile import demo_profile
+from graph.demo.counts import demo_counts
 from graph.demo.readmes import demo_readmes
 from graph.demo.releases import demo_releases
 from sync.linguist import language_color
@@ -206,6 +207,7 @@ class _Builder:
             "pushed_at": pushed,
             "synced_at": ANCHOR,
         }
+        row.update(demo_counts(row))
         total = self._languages(row, _content()["stacks"][spec["stack"]])
         row["disk_usage"] = int(total / 1024 * rng.uniform(1.2, 4.0)) + rng.randint(8, 300)
         self.repositories.append(row)

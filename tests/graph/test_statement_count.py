@@ -111,6 +111,15 @@ NESTED_SHAPES = {
         " latestRelease { tagName } releases(first: 3) { totalCount nodes { tagName isLatest } } } } } }",
         4,
     ),
+    # both owners in one lookup, their repository pages in one: the counts ride on the repository rows
+    "owner -> repositories -> issues/pullRequests counts": (
+        "query($n: Int!) {"
+        " user(login: $viewer) { repositories(first: $n) { nodes { name open: issues(states: OPEN) { totalCount }"
+        "  issues { totalCount } pullRequests(states: [MERGED, CLOSED]) { totalCount nodes { number } } } } }"
+        " organization(login: $org) { repositories(first: $n) { nodes {"
+        "  pullRequests(states: OPEN) { totalCount pageInfo { hasNextPage } } } } } }",
+        2,
+    ),
     # only ids of repositories: repositories, then their languages and primary languages
     "nodes(ids:) -> languages": (
         "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Repository { name"

@@ -18,11 +18,13 @@ from graph.schema.context import Context
 from graph.schema.description_html import description_html, short_description_html
 from graph.schema.ids import own_id
 from graph.schema.scalars import HTML, URI, DateTime, GitObjectID
+from graph.schema.types import issues as issue_counts
 from graph.schema.types.blob import Blob, GitObject, readme_at
 from graph.schema.types.connection import PageInfo, connection
 from graph.schema.types.contributor import RepositoryContributorConnection
 from graph.schema.types.enums import RepositoryAffiliation, RepositoryPrivacy, RepositoryVisibility
 from graph.schema.types.inputs import ContributorOrder, LanguageOrder, RepositoryOrder, StarOrder, order_of
+from graph.schema.types.issues import IssueConnection, PullRequestConnection
 from graph.schema.types.language import Language, LanguageConnection, language_or_none
 from graph.schema.types.node import Node, UniformResourceLocatable, path_of
 from graph.schema.types.owner import OWNER_AFFILIATIONS_DEFAULT, RepositoryOwner, UserConnection, owner_of
@@ -122,6 +124,10 @@ class Repository(Node, UniformResourceLocatable):
     )
     releases: ReleaseConnection = strawberry.field(
         resolver=releases, description="The repository's releases, newest first (by createdAt) without orderBy."
+    )
+    issues: IssueConnection = strawberry.field(resolver=issue_counts.issues, description=issue_counts.ISSUES)
+    pull_requests: PullRequestConnection = strawberry.field(
+        resolver=issue_counts.pull_requests, description=issue_counts.PULL_REQUESTS
     )
     _row: strawberry.Private[models.Repository]
 
