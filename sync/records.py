@@ -117,6 +117,7 @@ class RepositoryRecord:
     created_at: datetime
     updated_at: datetime
     pushed_at: datetime | None
+    open_issues_count: int = 0  # open issues and open pull requests together (sync/counts.py splits them)
 
     @property
     def is_public(self) -> bool:
@@ -155,6 +156,7 @@ class RepositoryRecord:
             created_at=created_at,
             updated_at=updated_at,
             pushed_at=parse_time(data.get("pushed_at")),
+            open_issues_count=int(data.get("open_issues_count") or 0),
         )
 
 

@@ -36,8 +36,8 @@ from db.releases import Release, ReleaseCheck
 from db.showcase import Showcase
 from db.upsert import upsert
 from graph.demo.contributed import ContributedRows, contributed_rows
-from graph.demo.profile import demo_profile
 from graph.demo.counts import demo_counts
+from graph.demo.profile import demo_profile
 from graph.demo.readmes import demo_readmes
 from graph.demo.releases import demo_releases
 from sync.linguist import language_color

@@ -188,6 +188,27 @@ class GitHubClient:
             return next(page.status for page in pages if page.status != 200), []
         return 200, [item for page in pages for item in page.data or [] if isinstance(item, dict)]
 
+    async def get_open_pull_request_count(
+        self, repo: RepositoryRecord, *, fresh_since: datetime | None = None
+    ) -> int | None:
+        """How many pull requests are open: every page of /pulls?state=open (one request up to PER_PAGE; the
+        cache keeps their numbers only, and a 304 reuses them). None while GitHub withholds the repository
+        (403, 451). A 404 raises RepositoryGone."""
+        url = self.url(f"/repos/{quote(repo.full_name, safe='/')}/pulls?state=open&per_page={PER_PAGE}")
+        pages = await rest.get_all(
+            self._transport, self.cache, url, accept={404, *WITHHELD}, fresh_since=fresh_since, keep=_numbers_only
+        )
+        if pages[0].status == 404:
+            raise RepositoryGone(repo.full_name, url=url_path(url))
+        if pages[0].status in WITHHELD:
+            return None
+        total = 0
+        for page in pages:
+            if not isinstance(page.data, list):
+                raise GitHubError(f"GitHub sent an unexpected payload for {url_path(url)}", url=url_path(url))
+            total += len(page.data)
+        return total
+
     async def get_languages(
         self, repo: RepositoryRecord, *, fresh_since: datetime | None = None
     ) -> dict[str, int] | None:
@@ -238,6 +259,11 @@ def _organization_ids(data: Any) -> Any:
 def _watchers_only(data: Any) -> Any:
     # The full repository payload is ~6 KB; the cache keeps (and a 304 reuses) the one count read from it.
     return {"subscribers_count": data.get("subscribers_count")} if isinstance(data, dict) else data
+
+
+def _numbers_only(data: Any) -> Any:
+    # A pull request's payload is ~20 KB; counting them needs only how many there are.
+    return [item.get("number") for item in data if isinstance(item, dict)] if isinstance(data, list) else data
 
 
 def _readme_only(data: Any) -> Any:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.data_version import read_data_version
 from db.profiles import PinnedItem
 from sync.console import format_summary
+from sync.counts import NO_TOKEN as NO_TOKEN_COUNTS
 from sync.errors import GraphQLFailed
 from sync.github.client import GitHubClient
 from sync.github.graphql import GraphQLClient, graphql_url, with_rate_limit
@@ -99,8 +100,8 @@ async def test_pins_are_synced_in_githubs_order_and_follow_changes_on_github(
     first = await sync(sessionmaker, token_http, token_settings)
 
     assert first.succeeded, first.error
-    assert first.skipped == () and first.graphql_points == 1
-    assert fake.count("/graphql") == 1  # both owners in one document
+    assert first.skipped == () and first.graphql_points == 2  # the pins' document and the counts' (sync/counts.py)
+    assert fake.count("/graphql") == 2  # both owners in one document, then the counts (sync/counts.py)
     expected = [name for name in served_pins(fake, "octocat") if name in ("octocat/old", "acme/anvil", "octocat/hello")]
     assert expected == ["octocat/old", "acme/anvil", "octocat/hello"]
     assert await stored_pins(sessionmaker, fake) == {"octocat": expected, "acme": ["acme/anvil"]}
@@ -127,7 +128,7 @@ async def test_without_a_token_the_stage_is_skipped_with_one_line_and_the_run_su
     summary = await sync(sessionmaker, http, settings)
 
     assert summary.succeeded, summary.error
-    assert summary.skipped == (NO_TOKEN,)
+    assert summary.skipped == (NO_TOKEN, NO_TOKEN_COUNTS)
     assert fake.count("/graphql") == 0
     assert await stored_pins(sessionmaker, fake) == {}
     lines = format_summary(summary).splitlines()
@@ -147,7 +148,7 @@ async def test_pins_synced_with_a_token_are_dropped_by_a_run_without_one(
     assert (await sync(sessionmaker, token_http, token_settings)).succeeded
     assert await stored_pins(sessionmaker, fake) == {"octocat": ["octocat/hello"]}
     summary = await sync(sessionmaker, http, settings)
-    assert summary.succeeded and summary.data_changed and summary.skipped == (NO_TOKEN,)
+    assert summary.succeeded and summary.data_changed and summary.skipped == (NO_TOKEN, NO_TOKEN_COUNTS)
     assert await stored_pins(sessionmaker, fake) == {}
 
 
@@ -258,7 +259,8 @@ async def test_owners_are_batched_into_as_few_documents_as_fit(
     summary = await sync(sessionmaker, token_http, settings)
 
     assert summary.succeeded, summary.error
-    assert fake.count("/graphql") == 2 and summary.graphql_points == 2
+    pins = [d for d in fake.graphql.documents if "query Pins" in d["query"]]
+    assert len(pins) == 2 and fake.count("/graphql") == 3  # and one document of counts (sync/counts.py)
     assert await stored_pins(sessionmaker, fake) == {"user07": ["user07/seven"]}
 
 
