@@ -2,9 +2,10 @@
 
     /tmp/venv/bin/python bench/sync_requests.py [N ...]      # default: 30 300
 
-For each N: one user owning N public repositories (each with languages, contributors and a README), a first sync
-and a no-change sync with a token (5,000/h), then how many runs a first sync takes without a token
-(60/h, the budget reset between runs, as the runner's own retry after the reset would see it).
+For each N: one user owning N public repositories (each with languages, contributors and a README; a third with
+open issues and pull requests), a first sync and a no-change sync with a token (5,000/h), then how many runs a
+first sync takes without a token (60/h, the budget reset between runs, as the runner's own retry after the
+reset would see it).
 """
 
 import asyncio
@@ -35,6 +36,8 @@ def build_fake(repositories: int) -> FakeGitHub:
         contributors=[("octocat", 5)],
         readme=("README.md", b"# A project\n\nWhat it does.\n"),
     )
+    for i in range(1, repositories + 1, 3):  # a third with something open: REST's open_issues_count above 0
+        fake.set_counts("octocat", f"repo-{i:04d}", issues={"OPEN": 2, "CLOSED": 5}, pulls={"OPEN": 1, "MERGED": 3})
     return fake
 
 
