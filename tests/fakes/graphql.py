@@ -167,7 +167,7 @@ class FakeGraphQL:
             return self._owner(account) if account is not None and account.type != "Bot" else None
 
         def repository(info: Any, owner: str, name: str, followRenames: bool = True) -> dict[str, Any]:  # noqa: N803
-            found = self.fake._find_repo(owner, name)
+            found = self.fake.find_repo(owner, name)
             if isinstance(found, int) and followRenames:
                 found = self.fake.repos_by_id.get(found)
             if not isinstance(found, FakeRepo) or found.deleted:

@@ -107,8 +107,9 @@ async def test_with_a_token_an_issue_opened_without_a_push_is_followed_and_a_no_
     counted.reset_log()
     quiet = await with_token()
     assert quiet.succeeded and not quiet.data_changed
-    # 2 profiles, 2 listings, 4 repository GETs (watchers): 304s, as before counts; then pins and counts.
-    assert (quiet.github_requests, quiet.not_modified, quiet.graphql_points) == (10, 8, 2)
+    # 2 profiles, 2 listings, 4 repository GETs (watchers), 4 release lists and the user's public organizations:
+    # 304s, as before counts; then the profiles' document and the counts'.
+    assert (quiet.github_requests, quiet.not_modified, quiet.graphql_points) == (15, 13, 2)
     assert counted.count("/graphql") == 2
     assert not [call for call in counted.requests if call.path.endswith("/pulls")]
     async with sessionmaker() as session:

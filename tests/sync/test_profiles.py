@@ -259,7 +259,7 @@ async def test_owners_are_batched_into_as_few_documents_as_fit(
     summary = await sync(sessionmaker, token_http, settings)
 
     assert summary.succeeded, summary.error
-    pins = [d for d in fake.graphql.documents if "query Pins" in d["query"]]
+    pins = [d for d in fake.graphql.documents if "query Profiles" in d["query"]]
     assert len(pins) == 2 and fake.count("/graphql") == 3  # and one document of counts (sync/counts.py)
     assert await stored_pins(sessionmaker, fake) == {"user07": ["user07/seven"]}
 
