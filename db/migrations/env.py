@@ -3,7 +3,7 @@ and begun a transaction on, so every revision and the version row commit togethe
 
 from alembic import context
 
-from db import bookkeeping, contributed, images, models, profiles, releases, showcase  # noqa: F401  (registers every table on Base.metadata)
+from db import bookkeeping, contributed, contributions, images, models, profiles, releases, showcase  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
 
 connection = context.config.attributes.get("connection")

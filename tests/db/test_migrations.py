@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db import bookkeeping, contributed, images, migrate, models, profiles, releases, showcase  # noqa: F401  (registers every table on Base.metadata)
+from db import bookkeeping, contributed, contributions, images, migrate, models, profiles, releases, showcase  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
 from db.data_version import read_data_version
 from db.engine import DatabaseUnavailable, create_engine, create_schema, open_database
@@ -399,4 +399,30 @@ async def test_0011_repository_counts_leaves_every_count_unknown_until_the_next_
     finally:
         await engine.dispose()
     assert "subscribers_count" in columns and not columns & {"open_issues", "merged_pull_requests"}
+    assert await read_rows(url) == before
+
+
+async def test_0007_contributions_adds_empty_contribution_tables_to_a_database_of_the_previous_release(
+    db_settings: DatabaseSettings,
+) -> None:
+    """A database at 0006_repository_depth (the release before the contributions) with data in it reaches head
+    with the three contribution tables empty and every row as it was; downgrading to 0006 drops them again."""
+    url = db_settings.database_url
+    engine = create_engine(db_settings)
+    tables = ("contribution_window", "contribution_day", "commit_contribution")
+    try:
+        await _make_0002_database(url, engine)
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
+        before = await read_rows(url)
+        await create_schema(engine)
+        async with engine.connect() as conn:
+            counts = [(await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar() for table in tables]  # noqa: S608
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0006_repository_depth"))
+            after_downgrade = await conn.run_sync(lambda c: inspect(c).get_table_names())
+    finally:
+        await engine.dispose()
+    assert counts == [0, 0, 0]
+    assert not set(tables) & set(after_downgrade)
     assert await read_rows(url) == before

@@ -6,7 +6,7 @@ organization's membersWithRole totalCount, from GitHub's GraphQL API with a toke
 holds each configured user's organizations in GitHub's order; `owner_status` each user's status.
 
 Revision ID: 0008_profile_fields
-Revises: 0006_repository_depth
+Revises: 0007_contributions
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_profile_fields"
-down_revision: str | None = "0006_repository_depth"
+down_revision: str | None = "0007_contributions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
