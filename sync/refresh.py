@@ -18,6 +18,7 @@ from sync.apply import ApplyResult, apply_snapshot
 from sync.cache import DbResponseCache
 from sync.claim import CANCELLED, FAILED, SUCCEEDED, Claim, claim_run, ensure_still_owner
 from sync.collect import Progress, ProgressCallback, collect, load_state
+from sync.contributions import apply_contributions, collect_contributions, load_fetched
 from sync.counts import apply_counts, collect_counts, load_open_counts
 from sync.errors import NoOwnersConfigured, RateLimited, SyncError
 from sync.github.client import GitHubClient
@@ -146,6 +147,9 @@ async def _refresh(
                 progress(Progress("profiles", 0, 1))
             profiles = await collect_profiles(client, snapshot.owners)
             skipped.extend(profiles.skipped)
+            fetched = await load_fetched(sessionmaker)
+            contributions = await collect_contributions(client.graphql, snapshot.owners, fetched, datetime.now(UTC))
+            skipped.extend(contributions.skipped)
             listed = [record for record in snapshot.repositories if record.id not in snapshot.gone]
             counts = await collect_counts(client, listed, await load_open_counts(sessionmaker), set(snapshot.details))
             skipped.extend(counts.skipped)
@@ -154,8 +158,10 @@ async def _refresh(
                 progress(Progress("apply", 0, 1))
             async with sessionmaker() as session, session.begin():
                 result = await apply_snapshot(session, snapshot, datetime.now(UTC))
-                pins_changed = await apply_profiles(session, profiles)
-                if (await apply_counts(session, counts) or pins_changed) and not result.changed:
+                changed = await apply_profiles(session, profiles)
+                changed = await apply_contributions(session, contributions) or changed
+                changed = await apply_counts(session, counts) or changed
+                if changed and not result.changed:
                     await bump_data_version(session)
                     result = replace(result, changed=True)
                 await ensure_still_owner(session, run_id, lock)

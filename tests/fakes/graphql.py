@@ -3,6 +3,7 @@
     fake.graphql.set_pins("octocat", ["octocat/hello", "acme/anvil", "gist:notes"])
     fake.graphql.set_contributed("octocat", ["acme/anvil", ("other/x", ["ISSUE"])])  # tests/fakes/contributed.py
     fake.graphql.set_status("octocat", emoji=":dart:", message="Focusing")  # tests/fakes/profile.py
+    fake.graphql.set_contributions("octocat", {date(2026, 3, 2): 4}, commits_by_repo={"octocat/hello": {...}})
 
 A document is parsed and validated against GitHub's own schema (tests/fakes/github_schema/, from npm
 @octokit/graphql-schema), so a field or argument GitHub lacks fails here as it fails there. The resolvers
@@ -19,7 +20,7 @@ import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
-from tests.fakes import counts, templates
+from tests.fakes import contributions, counts, templates
 from tests.fakes.contributed import Entry, FakeContributed, light_fields
 from tests.fakes.profile import FakeProfiles
 from tests.fakes.responses import Answer, rate_headers
@@ -68,6 +69,7 @@ class FakeGraphQL:
         self.bucket = RateBucket(POINTS_PER_HOUR, POINTS_PER_HOUR, reset_at)
         self.cost = 1  # points each query costs (GitHub's minimum; the documents the sync sends cost that)
         self.pins: dict[str, list[str]] = {}  # lower(login) -> "owner/name" or "gist:<name>", in GitHub's order
+        self.calendars: dict[str, contributions.FakeCalendar] = {}  # lower(login) -> its contributions
         self.documents: list[dict[str, Any]] = []  # every request body received, in order
         self.contributed = FakeContributed(fake)
         self._failures: deque[tuple[int, list[dict[str, Any]] | None]] = deque()
@@ -90,6 +92,19 @@ class FakeGraphQL:
         """The user's topRepositories, in GitHub's order."""
         with self._lock:
             self.contributed.set_top(login, names)
+
+    def set_contributions(
+        self,
+        login: str,
+        days: dict[date, int],
+        *,
+        commits_by_repo: dict[str, dict[date, int]] | None = None,
+        **kinds: Any,
+    ) -> None:
+        """The user's calendar counts by day, its commits by repository ("owner/name") and day, and optionally
+        its `issues`, `pull_requests`, `reviews`, `repositories` by day (see tests.fakes.contributions)."""
+        with self._lock:
+            self.calendars[login.lower()] = contributions.FakeCalendar(dict(days), dict(commits_by_repo or {}), **kinds)
 
     def fail_next(self, *, status: int = 200, errors: list[dict[str, Any]] | None = None, n: int = 1) -> None:
         """The next n GraphQL requests answer `status` with `errors` as the body's errors (data null)."""
@@ -207,7 +222,19 @@ class FakeGraphQL:
             "avatarUrl": lambda info, size=None: templates.avatar_url(account.id),
             "pinnedItems": pinned_items,
             **self.profiles.fields(account, connection, self._owner),
+            "contributionsCollection": lambda info, **args: self._contributions(account, args),
         }
+
+    def _contributions(self, account: FakeAccount, args: dict[str, Any]) -> dict[str, Any]:
+        def find(full_name: str) -> FakeRepo | None:
+            repo = self.fake._find_repo(*full_name.split("/", 1))
+            return repo if isinstance(repo, FakeRepo) else None
+
+        now = datetime.fromtimestamp(self.fake.clock(), UTC)
+        state = self.calendars.get(account.login.lower())
+        return contributions.collection(
+            state, now, find, self._repository, connection, args.get("from"), args.get("to")
+        )
 
     def _pinned(self, account: FakeAccount) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []

@@ -143,10 +143,10 @@ async def test_with_a_token_a_no_change_sync_is_charged_nothing_and_a_new_watche
 
     # 2 profiles, 2 listings (today's no-change cost), 4 repository GETs, the 2 READMEs there are, the 4
     # release lists (an empty one has an ETag too) and the user's public organizations: every one a 304, none
-    # charged; and the profiles' and the counts' GraphQL documents (GraphQL has no 304: 1 point each, not REST
-    # requests). The absent READMEs (404, 409: no ETag) wait for a push or a week.
+    # charged; and the profiles', the contributions' and the counts' GraphQL documents (GraphQL has no 304: 1
+    # point each, not REST requests). The absent READMEs (404, 409: no ETag) wait for a push or a week.
     assert quiet.succeeded and quiet.unchanged == 4 and not quiet.data_changed
-    assert (quiet.github_requests, quiet.not_modified) == (17, 15)
+    assert (quiet.github_requests, quiet.not_modified) == (18, 15)
     assert watched.bucket().remaining == remaining  # the core rate limit: nothing charged
     assert sorted(call.path for call in watched.requests if call.path.startswith("/repos/")) == [
         "/repos/acme/anvil", "/repos/acme/anvil/readme", "/repos/acme/anvil/releases", "/repos/octocat/fork",

@@ -35,11 +35,11 @@ async def test_refresh_over_http_then_a_free_nightly_sync(sessionmaker: Maker, f
     assert first.succeeded and first.added == 124
     assert second.succeeded and second.unchanged == 124
     # 2 profiles, 1 + 2 listing pages, the user's public organizations, one GraphQL document with both owners'
-    # pins and profiles (never a 304), and with the token each repository's GET for its watchers and its release
-    # list: all 304, free (none has a README: that 404 carries no ETag, so it is asked again on a push or after
-    # a week); and the counts of 124 repositories in 3 GraphQL documents of up to 50 (sync/counts.py: issues and
-    # pull requests change without a push).
-    assert (second.github_requests, second.not_modified) == (7 + 2 * 124 + 3, 6 + 2 * 124)
+    # pins and profiles and one with octocat's contributions (never a 304), and with the token each repository's
+    # GET for its watchers and its release list: all 304, free (none has a README: that 404 carries no ETag, so
+    # it is asked again on a push or after a week); and the counts of 124 repositories in 3 GraphQL documents of
+    # up to 50 (sync/counts.py: issues and pull requests change without a push).
+    assert (second.github_requests, second.not_modified) == (8 + 2 * 124 + 3, 6 + 2 * 124)
     assert fake.authorization_seen == f"Bearer {TOKEN}"
     assert len(await repositories(sessionmaker)) == 124
 

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.data_version import read_data_version
 from db.profiles import PinnedItem
 from sync.console import format_summary
+from sync.contributions import NO_TOKEN as NO_TOKEN_CONTRIBUTIONS
+from sync.contributions import USERS
 from sync.counts import NO_TOKEN as NO_TOKEN_COUNTS
 from sync.errors import GraphQLFailed
 from sync.github.client import GitHubClient
@@ -73,6 +75,11 @@ def served_pins(fake: FakeGitHub, login: str) -> list[str]:
     return [node["nameWithOwner"] for node in nodes if node]
 
 
+def pins_documents(fake: FakeGitHub) -> int:
+    """How many documents the pins and profiles stage sent (the contributions and counts stages send their own)."""
+    return sum("query Profiles(" in document["query"] for document in fake.graphql.documents)
+
+
 def test_the_graphql_endpoint_is_derived_from_the_rest_api_url() -> None:
     """<api>/graphql, and for GitHub Enterprise Server's <host>/api/v3 the <host>/api/graphql it serves."""
     assert graphql_url("https://api.github.com") == "https://api.github.com/graphql"
@@ -100,8 +107,8 @@ async def test_pins_are_synced_in_githubs_order_and_follow_changes_on_github(
     first = await sync(sessionmaker, token_http, token_settings)
 
     assert first.succeeded, first.error
-    assert first.skipped == () and first.graphql_points == 2  # the pins' document and the counts' (sync/counts.py)
-    assert fake.count("/graphql") == 2  # both owners in one document, then the counts (sync/counts.py)
+    assert first.skipped == () and first.graphql_points == 3  # the profiles' document, the contributions', the counts'
+    assert pins_documents(fake) == 1  # both owners in one document
     expected = [name for name in served_pins(fake, "octocat") if name in ("octocat/old", "acme/anvil", "octocat/hello")]
     assert expected == ["octocat/old", "acme/anvil", "octocat/hello"]
     assert await stored_pins(sessionmaker, fake) == {"octocat": expected, "acme": ["acme/anvil"]}
@@ -128,11 +135,11 @@ async def test_without_a_token_the_stage_is_skipped_with_one_line_and_the_run_su
     summary = await sync(sessionmaker, http, settings)
 
     assert summary.succeeded, summary.error
-    assert summary.skipped == (NO_TOKEN, NO_TOKEN_COUNTS)
+    assert summary.skipped == (NO_TOKEN, NO_TOKEN_CONTRIBUTIONS, NO_TOKEN_COUNTS)
     assert fake.count("/graphql") == 0
     assert await stored_pins(sessionmaker, fake) == {}
     lines = format_summary(summary).splitlines()
-    assert [line.strip() for line in lines if "GraphQL" in line] == [NO_TOKEN]
+    assert [line.strip() for line in lines if "GraphQL" in line] == [NO_TOKEN, NO_TOKEN_CONTRIBUTIONS]
 
 
 async def test_pins_synced_with_a_token_are_dropped_by_a_run_without_one(
@@ -148,7 +155,11 @@ async def test_pins_synced_with_a_token_are_dropped_by_a_run_without_one(
     assert (await sync(sessionmaker, token_http, token_settings)).succeeded
     assert await stored_pins(sessionmaker, fake) == {"octocat": ["octocat/hello"]}
     summary = await sync(sessionmaker, http, settings)
-    assert summary.succeeded and summary.data_changed and summary.skipped == (NO_TOKEN, NO_TOKEN_COUNTS)
+    assert (
+        summary.succeeded
+        and summary.data_changed
+        and summary.skipped == (NO_TOKEN, NO_TOKEN_CONTRIBUTIONS, NO_TOKEN_COUNTS)
+    )
     assert await stored_pins(sessionmaker, fake) == {}
 
 
@@ -259,8 +270,9 @@ async def test_owners_are_batched_into_as_few_documents_as_fit(
     summary = await sync(sessionmaker, token_http, settings)
 
     assert summary.succeeded, summary.error
-    pins = [d for d in fake.graphql.documents if "query Profiles" in d["query"]]
-    assert len(pins) == 2 and fake.count("/graphql") == 3  # and one document of counts (sync/counts.py)
+    contribution_documents = -(-len(logins) // USERS)
+    # and one document of counts for the one repository (sync/counts.py)
+    assert pins_documents(fake) == 2 and summary.graphql_points == 2 + contribution_documents + 1
     assert await stored_pins(sessionmaker, fake) == {"user07": ["user07/seven"]}
 
 
