@@ -36,6 +36,7 @@ from db.releases import Release, ReleaseCheck
 from db.showcase import Showcase
 from db.upsert import upsert
 from graph.demo.contributed import ContributedRows, contributed_rows
+from graph.demo.contributions import demo_contributions
 from graph.demo.counts import demo_counts
 from graph.demo.profile import demo_profile
 from graph.demo.readmes import demo_readmes
@@ -70,6 +71,7 @@ class DemoData:
     organization_memberships: list[Row] = field(default_factory=list)
     owner_statuses: list[Row] = field(default_factory=list)
     releases: tuple[list[Row], list[Row]] = ([], [])  # release rows, release_check rows
+    contributions: list[tuple[type[Base], list[Row]]] = field(default_factory=list)  # per model, in insert order
 
 
 @cache
@@ -350,6 +352,7 @@ def generate(user_repos: int = 30, org_repos: int = 10, *, seed: int = 7) -> Dem
         organization_memberships=profile.organization_memberships,
         owner_statuses=profile.owner_statuses,
         releases=demo_releases(build.repositories, ANCHOR),
+        contributions=demo_contributions(viewer, build.repositories, ANCHOR),
     )
 
 
@@ -398,6 +401,8 @@ async def _write(session: AsyncSession, data: DemoData) -> None:
     await _insert(session, OwnerStatus, data.owner_statuses)
     await _insert(session, Release, data.releases[0])
     await _insert(session, ReleaseCheck, data.releases[1])
+    for model, rows in data.contributions:
+        await _insert(session, model, rows)
     # Curation written by hand before the demo was loaded wins over the demo's own.
     await upsert(session, Showcase, data.showcases, conflict=["key"], update=[])
     await bump_data_version(session)

@@ -14,11 +14,12 @@ from strawberry.dataloader import DataLoader
 from strawberry.exceptions import WrongNumberOfResultsReturned
 
 from db.base import Base
+from db.contributions import ContributionDay, ContributionWindow
 from db.models import Contributor, Language, Repository, RepositoryReadme
 from db.profiles import OwnerStatus
 from db.releases import Release
 from db.showcase import Showcase
-from graph.read import contributed, organizations, pins, queries, releases
+from graph.read import contributed, contributions, organizations, pins, queries, releases
 from graph.read.pagination import Page
 
 Fetch = Callable[..., Awaitable[dict[Hashable, Page[Any]]]]
@@ -173,6 +174,9 @@ class Loaders:
     releases_by_repository_id: DataLoader[tuple[Any, ...], Page[tuple[Release, bool]]]
     latest_release_by_repository_id: DataLoader[int, Release | None]
     release_by_node_id: DataLoader[str, Release | None]
+    contribution_windows_by_user_id: DataLoader[int, list[ContributionWindow]]
+    contribution_days: DataLoader[contributions.DaysKey, list[ContributionDay]]
+    commit_contributions_by_window: DataLoader[tuple[int, int], list[contributions.RepositoryCommits]]
     primer: Primer = field(default_factory=Primer)
 
     def clear(self) -> None:
@@ -234,13 +238,21 @@ def create_loaders(sessionmaker: Reads, *, include_hidden: bool = False) -> Load
             totals = await queries.contribution_totals(session, keys, include_hidden)
         return [totals.get(key, 0) for key in keys]
 
-    async def latest_releases(keys: Sequence[int]) -> list[Release | None]:
-        async with sessionmaker() as session:
-            found = await releases.latest_releases(session, keys)
-        return [found.get(key) for key in keys]
+    def keyed(
+        fetch: Callable[[AsyncSession, Sequence[Any]], Awaitable[dict[Any, Any]]], empty: Any
+    ) -> DataLoader[Any, Any]:
+        async def load(keys: Sequence[Any]) -> list[Any]:
+            async with sessionmaker() as session:
+                found = await fetch(session, keys)
+            return [found.get(key, empty) for key in keys]
+
+        return DataLoader(load_fn=to_the_end(load))
 
     visible = queries.visible_repository(include_hidden)
     return Loaders(
+        contribution_windows_by_user_id=keyed(contributions.windows_by_user, []),
+        contribution_days=keyed(contributions.days_of, []),
+        commit_contributions_by_window=keyed(lambda s, keys: contributions.commits_of(s, keys, include_hidden), []),
         account_by_id=by_column(Contributor, Contributor.id),
         account_by_login=by_column(Contributor, Contributor.login_key),
         account_by_node_id=by_column(Contributor, Contributor.node_id),
@@ -264,7 +276,7 @@ def create_loaders(sessionmaker: Reads, *, include_hidden: bool = False) -> Load
         contributed_by_user_id=pages(contributed.contributed_pages),
         top_by_user_id=pages(lambda s, ids, *a: contributed.top_pages(s, ids, include_hidden, *a)),
         releases_by_repository_id=pages(releases.release_pages),
-        latest_release_by_repository_id=DataLoader(load_fn=to_the_end(latest_releases)),
+        latest_release_by_repository_id=keyed(releases.latest_releases, None),
         release_by_node_id=by_column(
             Release, Release.node_id, Release.repository_id.in_(select(Repository.id).where(visible))
         ),

@@ -18,6 +18,7 @@ from graph.schema.ids import own_id
 from graph.schema.scalars import URI, DateTime
 from graph.schema.types import contributed, profile_fields
 from graph.schema.types.connection import PageInfo
+from graph.schema.types.contributions import CONTRIBUTIONS, ContributionsCollection, contributions_collection
 from graph.schema.types.enums import (
     PinnableItemType,
     RepositoryAffiliation,
@@ -218,6 +219,16 @@ class User(Node, RepositoryOwner, ProfileOwner, UniformResourceLocatable):
     @strawberry.field(description=profile_fields.STATUS)
     async def status(self, info: Info[Context, None]) -> UserStatus | None:
         return await profile_fields.status(info, self._row)
+
+    @strawberry.field(description=CONTRIBUTIONS)
+    async def contributions_collection(
+        self,
+        info: Info[Context, None],
+        from_: Annotated[DateTime | None, strawberry.argument(name="from")] = None,
+        to: DateTime | None = None,
+        organization_id: Annotated[strawberry.ID | None, strawberry.argument(name="organizationID")] = None,
+    ) -> ContributionsCollection:
+        return await contributions_collection(info, self._row, from_, to, organization_id)
 
 
 @strawberry.type(description="A GitHub organization that owns repositories in the cache.")

@@ -1,0 +1,411 @@
+"""User.contributionsCollection: GitHub's contribution calendar, totals and commits by repository, from the cache.
+
+The sync stores GitHub's default window (the year up to the sync) and every calendar year of contributionYears
+(sync/contributions.py). Without `from`/`to` the stored default window answers, with GitHub's startedAt and
+endedAt; a calendar year (`from: "2023-01-01T00:00:00Z", to: "2023-12-31T23:59:59Z"`) answers its stored
+copy. Any other window answers its calendar from the stored days (a day the cache does not hold counts zero)
+and names itself in an error for the totals and commits, which GitHub computes for the exact span only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from db import models
+from db.contributions import DEFAULT_WINDOW, ContributionDay, ContributionWindow
+from graph.errors import ErrorCode, client_error
+from graph.read.contributions import DaysKey, RepositoryCommits, page_of
+from graph.read.pagination import PageArgs
+from graph.schema.context import Context
+from graph.schema.scalars import URI, DateTime
+from graph.schema.types.connection import PageInfo, connection
+from graph.schema.types.enums import OrderDirection
+
+if TYPE_CHECKING:
+    from graph.schema.types.owner import User
+    from graph.schema.types.repository import Repository
+
+OWNER = strawberry.lazy("graph.schema.types.owner")
+REPOSITORY = strawberry.lazy("graph.schema.types.repository")
+
+COLORS = ["#9be9a8", "#40c463", "#30a14e", "#216e39"]  # GitHub's default palette, for windows never synced
+NONE_COLOR = "#ebedf0"
+Day = date  # the field named `date` below shadows the class in its own body
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+SPAN_ERROR = "The total time spanned by 'from' and 'to' must not exceed 1 year"
+ORDER_ERROR = "The 'from' time must be before the 'to' time"
+CONTRIBUTIONS = (
+    "The contributions this user made on GitHub, synced through GitHub's GraphQL API (needs "
+    "REPOFOLIO_GITHUB_TOKEN). Without `from`/`to`: GitHub's default window as of the last sync. A calendar year "
+    "and the default window answer GitHub's own numbers; any other span answers its calendar only (totals and "
+    "commits by repository are an error naming the span). Only cached, visible repositories are listed."
+)
+
+
+@strawberry.enum(description="How many contributions a day holds, relative to the calendar's other days.")
+class ContributionLevel(Enum):
+    FIRST_QUARTILE = "FIRST_QUARTILE"
+    FOURTH_QUARTILE = "FOURTH_QUARTILE"
+    NONE = "NONE"
+    SECOND_QUARTILE = "SECOND_QUARTILE"
+    THIRD_QUARTILE = "THIRD_QUARTILE"
+
+
+@strawberry.enum(description="Properties by which commit contributions can be ordered.")
+class CommitContributionOrderField(Enum):
+    COMMIT_COUNT = "COMMIT_COUNT"
+    OCCURRED_AT = "OCCURRED_AT"
+
+
+@strawberry.input(description="Ordering options for commit contribution connections.")
+class CommitContributionOrder:
+    direction: OrderDirection = strawberry.field(description="The ordering direction.")
+    field: CommitContributionOrderField = strawberry.field(
+        description="The field by which to order commit contributions."
+    )
+
+
+@strawberry.type(description="A single day of contributions on GitHub by a user.")
+class ContributionCalendarDay:
+    color: str = strawberry.field(description="The hex color of this day's square, relative to the calendar's others.")
+    contribution_count: int = strawberry.field(description="How many contributions the user made on this day.")
+    contribution_level: ContributionLevel = strawberry.field(description="This day's level, relative to others.")
+    date: Day = strawberry.field(description="The day this square represents.")
+    weekday: int = strawberry.field(description="The day of the week, 0 for Sunday, 1 for Monday, ….")
+
+
+@strawberry.type(description="A week of contributions in a user's contribution graph.")
+class ContributionCalendarWeek:
+    contribution_days: list[ContributionCalendarDay] = strawberry.field(description="The days of this week.")
+    first_day: Day = strawberry.field(description="The date of the earliest square in this week.")
+
+
+@strawberry.type(description="A month of contributions in a user's contribution graph.")
+class ContributionCalendarMonth:
+    first_day: Day = strawberry.field(description="The date of the first day of this month in the calendar.")
+    name: str = strawberry.field(description="The name of the month.")
+    total_weeks: int = strawberry.field(description="How many weeks started in this month.")
+    year: int = strawberry.field(description="The year the month occurred in.")
+
+
+@strawberry.type(description="A calendar of contributions made on GitHub by a user.")
+class ContributionCalendar:
+    colors: list[str] = strawberry.field(description="The hex colors of the calendar's levels, lightest first.")
+    is_halloween: bool = strawberry.field(description="Whether GitHub chose Halloween's colors for this calendar.")
+    months: list[ContributionCalendarMonth] = strawberry.field(description="The months of this calendar.")
+    total_contributions: int = strawberry.field(description="The count of total contributions in the calendar.")
+    weeks: list[ContributionCalendarWeek] = strawberry.field(description="The weeks of this calendar.")
+
+    @classmethod
+    def of(cls, days: list[ContributionCalendarDay], window: ContributionWindow | None) -> ContributionCalendar:
+        weeks: list[ContributionCalendarWeek] = []
+        for day in days:
+            if not weeks or day.weekday == 0:
+                weeks.append(ContributionCalendarWeek(contribution_days=[], first_day=day.date))
+            weeks[-1].contribution_days.append(day)
+        months: list[ContributionCalendarMonth] = []
+        for week in weeks:
+            start = week.first_day
+            if months and (months[-1].year, MONTHS.index(months[-1].name) + 1) == (start.year, start.month):
+                months[-1].total_weeks += 1
+            else:
+                months.append(
+                    ContributionCalendarMonth(
+                        first_day=start, name=MONTHS[start.month - 1], total_weeks=1, year=start.year
+                    )
+                )
+        return cls(
+            colors=list(window.colors) if window else COLORS,
+            is_halloween=window.is_halloween if window else False,
+            months=months,
+            total_contributions=window.total_contributions if window else sum(d.contribution_count for d in days),
+            weeks=weeks,
+        )
+
+
+def day_of(row: ContributionDay | None, when: date) -> ContributionCalendarDay:
+    weekday = when.isoweekday() % 7
+    if row is None:
+        return ContributionCalendarDay(
+            color=NONE_COLOR,
+            contribution_count=0,
+            contribution_level=ContributionLevel.NONE,
+            date=when,
+            weekday=weekday,
+        )
+    return ContributionCalendarDay(
+        color=row.color,
+        contribution_count=row.contribution_count,
+        contribution_level=ContributionLevel(row.level),
+        date=when,
+        weekday=weekday,
+    )
+
+
+@strawberry.type(description="The commits a user made to one repository on one day.")
+class CreatedCommitContribution:
+    commit_count: int = strawberry.field(description="How many commits were made on this day to this repository.")
+    is_restricted: bool = strawberry.field(description="Always false: the cache holds public contributions only.")
+    occurred_at: DateTime = strawberry.field(description="When this contribution was made.")
+    resource_path: URI = strawberry.field(description="The HTTP path for this contribution.")
+    url: URI = strawberry.field(description="The HTTP URL for this contribution.")
+    _repository_id: strawberry.Private[int]
+    _user: strawberry.Private[models.Contributor]
+
+    @strawberry.field(description="The repository the user made a commit in.")
+    async def repository(self, info: Info[Context, None]) -> Annotated[Repository, REPOSITORY]:
+        return await _repository(info, self._repository_id)
+
+    @strawberry.field(description="The user who made this contribution.")
+    def user(self) -> Annotated[User, OWNER]:
+        from graph.schema.types.owner import User
+
+        return User.of(self._user)
+
+
+@strawberry.type(description="An edge in a connection of commit contributions.")
+class CreatedCommitContributionEdge:
+    cursor: str = strawberry.field(description="A cursor for use in pagination.")
+    node: CreatedCommitContribution | None = strawberry.field(description="The item at the end of the edge.")
+
+
+@strawberry.type(description="The connection type for CreatedCommitContribution.")
+class CreatedCommitContributionConnection:
+    edges: list[CreatedCommitContributionEdge | None] | None = strawberry.field(description="A list of edges.")
+    nodes: list[CreatedCommitContribution | None] | None = strawberry.field(description="A list of nodes.")
+    page_info: PageInfo = strawberry.field(description="Information to aid in pagination.")
+    total_count: int = strawberry.field(description="How many days of commits GitHub counts for the repository.")
+
+
+@strawberry.type(description="The commit contributions a user made to one repository.")
+class CommitContributionsByRepository:
+    resource_path: URI = strawberry.field(description="The HTTP path for the user's commits to the repository.")
+    url: URI = strawberry.field(description="The HTTP URL for the user's commits to the repository.")
+    _commits: strawberry.Private[RepositoryCommits]
+    _user: strawberry.Private[models.Contributor]
+
+    @strawberry.field(description="The repository in which the commits were made.")
+    async def repository(self, info: Info[Context, None]) -> Annotated[Repository, REPOSITORY]:
+        return await _repository(info, self._commits.repository_id)
+
+    @strawberry.field(
+        description="The days of commits to the repository (the sync keeps GitHub's latest 50 per repository)."
+    )
+    def contributions(
+        self,
+        after: str | None = None,
+        before: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        order_by: CommitContributionOrder | None = None,
+    ) -> CreatedCommitContributionConnection:
+        page = PageArgs.parse("contributions", first, last, after, before)
+        by_count = order_by is not None and order_by.field is CommitContributionOrderField.COMMIT_COUNT
+        ascending = order_by is not None and order_by.direction is OrderDirection.ASC
+        rows = sorted(
+            self._commits.days,
+            key=lambda row: (row.commit_count, row.occurred_at) if by_count else (row.occurred_at,),
+            reverse=not ascending,
+        )
+        found = page_of(rows, page, self._commits.total_count)
+        found.has_next_page = found.has_next_page or (bool(found.items) and found.items[-1][1] < found.total_count)
+        base = self.url
+        return CreatedCommitContributionConnection(
+            **connection(
+                found,
+                lambda row, cursor: CreatedCommitContributionEdge(
+                    cursor=cursor,
+                    node=CreatedCommitContribution(
+                        commit_count=row.commit_count,
+                        is_restricted=False,
+                        occurred_at=row.occurred_at,
+                        resource_path=self.resource_path,
+                        url=base,
+                        _repository_id=row.repository_id,
+                        _user=self._user,
+                    ),
+                ),
+            )
+        )
+
+
+async def _repository(info: Info[Context, None], repository_id: int) -> Repository:
+    from graph.schema.types.repository import Repository
+
+    row = await info.context.loaders.repository_by_id.load(repository_id)
+    if row is None:  # hidden or gone since the window was read: the commits' query filters both
+        raise client_error(f"Could not resolve to a Repository with the id {repository_id}.", ErrorCode.NOT_FOUND)
+    return Repository.of(row)
+
+
+@strawberry.type(description="A contributions collection aggregates contributions such as opened issues and commits.")
+class ContributionsCollection:
+    ended_at: DateTime = strawberry.field(description="The ending date and time of this collection.")
+    started_at: DateTime = strawberry.field(description="The beginning date and time of this collection.")
+    _user: strawberry.Private[models.Contributor]
+    _window: strawberry.Private[ContributionWindow | None]  # the stored window, None for another span
+    _default: strawberry.Private[ContributionWindow]
+
+    def _total(self, name: str) -> Any:
+        if self._window is None:
+            start, end = (f"{moment:%Y-%m-%dT%H:%M:%SZ}" for moment in (self.started_at, self.ended_at))
+            raise client_error(
+                f"repofolio caches {name} for GitHub's default window and calendar years only, not from {start} "
+                f"to {end}; the contributionCalendar of any span is answered.",
+                ErrorCode.NOT_FOUND,
+            )
+        return self._window.totals.get(name, 0)
+
+    @strawberry.field(description="The years the user has contributed in, newest first.")
+    def contribution_years(self) -> list[int]:
+        return list(self._default.contribution_years or [])
+
+    @strawberry.field(description="The user's contribution calendar over this collection's span.")
+    async def contribution_calendar(self, info: Info[Context, None]) -> ContributionCalendar:
+        return await self._calendar(info)
+
+    async def _calendar(self, info: Info[Context, None]) -> ContributionCalendar:
+        window = self._window
+        if window is not None:
+            key = DaysKey(self._user.id, window.year, date.min, date.max)
+            rows = await info.context.loaders.contribution_days.load(key)
+            return ContributionCalendar.of([day_of(row, row.day) for row in rows], window)
+        first, last = self.started_at.date(), self.ended_at.date()
+        rows = await info.context.loaders.contribution_days.load(DaysKey(self._user.id, None, first, last))
+        stored = {row.day: row for row in rows}
+        span = [date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
+        return ContributionCalendar.of([day_of(stored.get(when), when) for when in span], None)
+
+    @strawberry.field(description="Commit contributions by cached repository, in GitHub's order (most commits first).")
+    async def commit_contributions_by_repository(
+        self, info: Info[Context, None], max_repositories: int | None = 25
+    ) -> list[CommitContributionsByRepository]:
+        self._total("commitContributionsByRepository")
+        assert self._window is not None
+        found = await info.context.loaders.commit_contributions_by_window.load((self._user.id, self._window.year))
+        login = self._user.login
+        return [
+            CommitContributionsByRepository(
+                resource_path=f"/{login}",
+                url=f"https://github.com/{login}",
+                _commits=entry,
+                _user=self._user,
+            )
+            for entry in found[: max(0, min(max_repositories or 25, 100))]
+        ]
+
+    @strawberry.field(description="Whether the user made any contributions in this collection's span.")
+    async def has_any_contributions(self, info: Info[Context, None]) -> bool:
+        if self._window is not None:
+            return bool(self._window.totals.get("hasAnyContributions"))
+        return (await self._calendar(info)).total_contributions > 0
+
+    @strawberry.field(description="Whether the user had activity before this collection's span.")
+    def has_activity_in_the_past(self) -> bool:
+        return bool(self._total("hasActivityInThePast"))
+
+    @strawberry.field(description="Whether the user made contributions in private repositories in this span.")
+    def has_any_restricted_contributions(self) -> bool:
+        return bool(self._total("hasAnyRestrictedContributions"))
+
+    @strawberry.field(description="Whether the collection's span is one day.")
+    def is_single_day(self) -> bool:
+        return self.started_at.date() == self.ended_at.date()
+
+    @strawberry.field(description="How many contributions were made in private repositories.")
+    def restricted_contributions_count(self) -> int:
+        return int(self._total("restrictedContributionsCount"))
+
+    @strawberry.field(description="How many commits were made.")
+    def total_commit_contributions(self) -> int:
+        return int(self._total("totalCommitContributions"))
+
+    @strawberry.field(description="How many issues were opened.")
+    def total_issue_contributions(self, exclude_first: bool = False, exclude_popular: bool = False) -> int:
+        return int(self._total("totalIssueContributions"))
+
+    @strawberry.field(description="How many pull requests were opened.")
+    def total_pull_request_contributions(self, exclude_first: bool = False, exclude_popular: bool = False) -> int:
+        return int(self._total("totalPullRequestContributions"))
+
+    @strawberry.field(description="How many pull request reviews were made.")
+    def total_pull_request_review_contributions(self) -> int:
+        return int(self._total("totalPullRequestReviewContributions"))
+
+    @strawberry.field(description="How many different repositories the user committed to.")
+    def total_repositories_with_contributed_commits(self) -> int:
+        return int(self._total("totalRepositoriesWithContributedCommits"))
+
+    @strawberry.field(description="How many different repositories the user opened issues in.")
+    def total_repositories_with_contributed_issues(
+        self, exclude_first: bool = False, exclude_popular: bool = False
+    ) -> int:
+        return int(self._total("totalRepositoriesWithContributedIssues"))
+
+    @strawberry.field(description="How many different repositories the user left pull request reviews in.")
+    def total_repositories_with_contributed_pull_request_reviews(self) -> int:
+        return int(self._total("totalRepositoriesWithContributedPullRequestReviews"))
+
+    @strawberry.field(description="How many different repositories the user opened pull requests in.")
+    def total_repositories_with_contributed_pull_requests(
+        self, exclude_first: bool = False, exclude_popular: bool = False
+    ) -> int:
+        return int(self._total("totalRepositoriesWithContributedPullRequests"))
+
+    @strawberry.field(description="How many repositories the user created.")
+    def total_repository_contributions(self, exclude_first: bool = False) -> int:
+        return int(self._total("totalRepositoryContributions"))
+
+    @strawberry.field(description="The user who made the contributions in this collection.")
+    def user(self) -> Annotated[User, OWNER]:
+        from graph.schema.types.owner import User
+
+        return User.of(self._user)
+
+
+def one_year_after(moment: datetime) -> datetime:
+    return moment.replace(year=moment.year + 1, day=28 if (moment.month, moment.day) == (2, 29) else moment.day)
+
+
+def one_year_before(moment: datetime) -> datetime:
+    return moment.replace(year=moment.year - 1, day=28 if (moment.month, moment.day) == (2, 29) else moment.day)
+
+
+async def contributions_collection(
+    info: Info[Context, None],
+    user: models.Contributor,
+    start: datetime | None,
+    end: datetime | None,
+    organization_id: strawberry.ID | None,
+) -> ContributionsCollection:
+    """The collection for the arguments, judged against the stored default window, never the local clock."""
+    if organization_id is not None:
+        raise client_error(
+            "repofolio does not cache contributions by organization: ask without organizationID.", ErrorCode.NOT_FOUND
+        )
+    windows = await info.context.loaders.contribution_windows_by_user_id.load(user.id)
+    default = next((w for w in windows if w.year == DEFAULT_WINDOW), None)
+    if default is None:
+        raise client_error(
+            f"No contributions are synced for {user.login}: the sync reads them from GitHub's GraphQL API, "
+            "which needs REPOFOLIO_GITHUB_TOKEN.",
+            ErrorCode.NOT_FOUND,
+        )
+    if start is None and end is None:
+        start, end = default.started_at, default.ended_at
+    elif start is None:
+        assert end is not None
+        start = one_year_before(end)
+    elif end is None:
+        end = min(one_year_after(start), default.ended_at)
+    if end < start:
+        raise client_error(ORDER_ERROR, ErrorCode.BAD_USER_INPUT)
+    if end > one_year_after(start):
+        raise client_error(SPAN_ERROR, ErrorCode.BAD_USER_INPUT)
+    window = next((w for w in windows if (w.started_at, w.ended_at) == (start, end)), None)
+    return ContributionsCollection(started_at=start, ended_at=end, _user=user, _window=window, _default=default)
