@@ -10,6 +10,11 @@ from tests.fakes.graphql import github_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "tests" / "contract.graphql"
+CONTRIBUTION_TYPES = (
+    "ContributionsCollection", "ContributionCalendar", "ContributionCalendarDay", "ContributionCalendarWeek",
+    "ContributionCalendarMonth", "CommitContributionsByRepository", "CreatedCommitContributionConnection",
+    "CreatedCommitContributionEdge", "CreatedCommitContribution",
+)  # fmt: skip
 SHARED_CONTRACT = ROOT.parent / "shared" / "contract" / "schema.graphql"
 PROFILE_TYPES = (
     "FollowerConnection",
@@ -58,18 +63,20 @@ def test_every_type_and_field_is_described(schema: strawberry.Schema) -> None:
 
 def test_the_fields_taken_from_github_have_githubs_exact_shape() -> None:
     """The fields and types the contract copy takes from GitHub (ProfileOwner's fields, pinnedItems, the profile
-    fields, repositoriesContributedTo and topRepositories, the profile's types, and the releases' fields) have the types and arguments
-    of GitHub's published schema (@octokit/graphql-schema, as the fake GitHub ships it)."""
+    fields, repositoriesContributedTo, topRepositories, contributionsCollection, the profile's and the
+    contributions' types, and the releases' fields) have the types and arguments of GitHub's published schema
+    (@octokit/graphql-schema, as the fake GitHub ships it)."""
     github = github_schema()
     contract = build_schema(CONTRACT.read_text())
     profile = ["followers", "following", "organizations", "status"]
-    taken = {
+    taken: dict[str, list[str] | None] = {
         "ProfileOwner": None,
-        "User": ["pinnedItems", *profile, "repositoriesContributedTo", "topRepositories"],
+        "User": ["pinnedItems", *profile, "repositoriesContributedTo", "topRepositories", "contributionsCollection"],
         "Organization": ["pinnedItems", "membersWithRole"],
         **dict.fromkeys(PROFILE_TYPES),
     }
     taken |= {"Repository": ["latestRelease", "releases"], "Release": None, "ReleaseConnection": None}
+    taken |= dict.fromkeys(CONTRIBUTION_TYPES)
     differences = []
     for type_name, names in taken.items():
         ours, theirs = contract.type_map[type_name], github.type_map[type_name]
