@@ -35,6 +35,7 @@ class RepositoryCommits:
     """A cached repository's commits in one window: GitHub's count of days and the stored ones."""
 
     repository_id: int
+    full_name: str  # owner/name, for GitHub's links to the commits
     total_count: int
     days: list[CommitContribution]
 
@@ -89,17 +90,19 @@ async def commits_of(
         and_(CommitContribution.user_id == user_id, CommitContribution.year == year) for user_id, year in keys
     ]
     stmt = (
-        select(CommitContribution)
+        select(CommitContribution, Repository.full_name)
         .join(Repository, Repository.id == CommitContribution.repository_id)
         .where(or_(*conditions), visible_repository(include_hidden))
         .order_by(CommitContribution.position, CommitContribution.occurred_at)
     )
     found: dict[tuple[int, int], dict[int, RepositoryCommits]] = defaultdict(dict)
-    for row in await session.scalars(stmt):
+    for row, full_name in await session.execute(stmt):
         repositories = found[(row.user_id, row.year)]
         entry = repositories.get(row.repository_id)
         if entry is None:
-            entry = repositories[row.repository_id] = RepositoryCommits(row.repository_id, row.total_count, [])
+            entry = repositories[row.repository_id] = RepositoryCommits(
+                row.repository_id, full_name, row.total_count, []
+            )
         entry.days.append(row)
     return {key: list(found[key].values()) for key in keys}
 

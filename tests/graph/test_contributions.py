@@ -297,3 +297,36 @@ async def test_nested_contributions_cost_the_same_statements_however_many_reposi
     statements, result = await database.counted(schema, NESTED, {"login": data.viewer})
     assert len(result["user"]["contributionsCollection"]["commitContributionsByRepository"]) == repositories
     assert statements == 9
+
+
+PAGED = """query($order: CommitContributionOrder, $after: String) { user(login: "octocat") { contributionsCollection {
+  commitContributionsByRepository { repository { nameWithOwner }
+    contributions(first: 3, after: $after, orderBy: $order) { totalCount pageInfo { hasNextPage hasPreviousPage
+      endCursor } nodes { commitCount occurredAt } } } } } }"""
+
+
+def world(data: Any) -> Any:
+    """octocat/world's commit contributions in the answer, less the cursor (each server has its own form)."""
+    entries = data["user"]["contributionsCollection"]["commitContributionsByRepository"]
+    found = next(entry["contributions"] for entry in entries if entry["repository"]["nameWithOwner"] == "octocat/world")
+    return {**found, "pageInfo": {k: v for k, v in found["pageInfo"].items() if k != "endCursor"}}
+
+
+async def test_commit_contributions_page_and_order_as_github_does(
+    api: Execute, sessionmaker: async_sessionmaker[AsyncSession], github: FakeGitHub
+) -> None:
+    """A repository's days of commits (the sync keeps 50; this one has 20) in GitHub's orders and pages."""
+    days = [date(2026, 5, 1) + timedelta(days=n) for n in range(20)]
+    github.graphql.calendars["octocat"].commits_by_repo["octocat/world"] = {day: day.day % 6 + 1 for day in days}
+    await sync(sessionmaker, github)
+    orders = [None, {"field": "COMMIT_COUNT", "direction": "DESC"}, {"field": "OCCURRED_AT", "direction": "ASC"}]
+    for order in orders:
+        assert world(await ok(api, PAGED, {"order": order})) == world(served(github, PAGED, {"order": order})), order
+
+    def end(data: Any) -> str:
+        entries = data["user"]["contributionsCollection"]["commitContributionsByRepository"]
+        return next(e["contributions"]["pageInfo"]["endCursor"] for e in entries if "world" in str(e["repository"]))
+
+    ours = world(await ok(api, PAGED, {"after": end(await ok(api, PAGED))}))
+    theirs = world(served(github, PAGED, {"after": end(served(github, PAGED, {}))}))
+    assert ours == theirs and ours["pageInfo"] == {"hasNextPage": True, "hasPreviousPage": True}

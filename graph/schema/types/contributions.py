@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from graph.schema.types.owner import User
     from graph.schema.types.repository import Repository
 
+GITHUB = "https://github.com"
 OWNER = strawberry.lazy("graph.schema.types.owner")
 REPOSITORY = strawberry.lazy("graph.schema.types.repository")
 
@@ -106,7 +107,8 @@ class CommitContributionsByRepository:
         return await _repository(info, self._commits.repository_id)
 
     @strawberry.field(
-        description="The days of commits to the repository (the sync keeps GitHub's latest 50 per repository)."
+        description="The days of commits to the repository: the sync keeps GitHub's latest 50 per repository, "
+        "totalCount is GitHub's count of them all."
     )
     def contributions(
         self,
@@ -125,8 +127,6 @@ class CommitContributionsByRepository:
             reverse=not ascending,
         )
         found = page_of(rows, page, self._commits.total_count)
-        found.has_next_page = found.has_next_page or (bool(found.items) and found.items[-1][1] < found.total_count)
-        base = self.url
         return CreatedCommitContributionConnection(
             **connection(
                 found,
@@ -136,14 +136,19 @@ class CommitContributionsByRepository:
                         commit_count=row.commit_count,
                         is_restricted=False,
                         occurred_at=row.occurred_at,
-                        resource_path=self.resource_path,
-                        url=base,
+                        resource_path=commits_path(self._commits, self._user, row.occurred_at, row.occurred_at),
+                        url=GITHUB + commits_path(self._commits, self._user, row.occurred_at, row.occurred_at),
                         _repository_id=row.repository_id,
                         _user=self._user,
                     ),
                 ),
             )
         )
+
+
+def commits_path(commits: RepositoryCommits, user: models.Contributor, since: datetime, until: datetime) -> str:
+    """GitHub's page of the user's commits to the repository over the days from `since` to `until`."""
+    return f"/{commits.full_name}/commits?author={user.login}&since={since:%Y-%m-%d}&until={until:%Y-%m-%d}"
 
 
 async def _repository(info: Info[Context, None], repository_id: int) -> Repository:
@@ -200,15 +205,15 @@ class ContributionsCollection:
         self._total("commitContributionsByRepository")
         assert self._window is not None
         found = await info.context.loaders.commit_contributions_by_window.load((self._user.id, self._window.year))
-        login = self._user.login
+        path = [commits_path(entry, self._user, self.started_at, self.ended_at) for entry in found]
         return [
             CommitContributionsByRepository(
-                resource_path=f"/{login}",
-                url=f"https://github.com/{login}",
+                resource_path=path[index],
+                url=GITHUB + path[index],
                 _commits=entry,
                 _user=self._user,
             )
-            for entry in found[: max(0, min(max_repositories or 25, 100))]
+            for index, entry in enumerate(found[: max(0, min(max_repositories or 25, 100))])
         ]
 
     @strawberry.field(description="Whether the user made any contributions in this collection's span.")
