@@ -109,3 +109,13 @@ async def test_without_a_token_the_stage_is_skipped_with_one_line_and_stored_win
     assert summary.succeeded and summary.data_changed
     assert NO_TOKEN in summary.skipped
     assert await table_counts(sessionmaker) == (0, 0, 0)
+
+
+async def test_a_user_no_longer_configured_takes_its_windows_with_it(sessionmaker: Maker) -> None:
+    fake = github()
+    assert (await sync(sessionmaker, fake)).succeeded
+    settings = SyncSettings(github_api_url=GITHUB_API, github_owners="acme", github_token=TOKEN)
+    async with create_http_client(settings, transport=httpx.MockTransport(fake.handle)) as http:
+        summary = await refresh(sessionmaker, GitHubClient(http, settings, sleep=Sleeps()), settings, trigger="CLI")
+    assert summary.succeeded and summary.data_changed
+    assert await table_counts(sessionmaker) == (0, 0, 0)
