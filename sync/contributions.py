@@ -197,7 +197,8 @@ async def collect_contributions(
                     later.append((i, year))
         for chunk in range(0, len(later), WINDOWS):
             wanted = later[chunk : chunk + WINDOWS]
-            answer = await client.query(years_document(wanted), variables, tolerate=frozenset({NOT_FOUND}))
+            asked = {f"u{i}": variables[f"u{i}"] for i, _ in wanted}
+            answer = await client.query(years_document(wanted), asked, tolerate=frozenset({NOT_FOUND}))
             for i, year in wanted:
                 found = _user(answer.data, f"u{i}", batch[i])
                 windows.append(_window(found.get(f"y{year}"), batch[i], year))
@@ -332,17 +333,21 @@ def _rows(window: Window, held: set[int]) -> Rows:
     }
     days = [{"day": d.day, "contribution_count": d.count, "level": d.level, "color": d.color} for d in window.days]
     kept = [c for c in window.commits if c.repository_id in held]
-    commits = [
-        {
-            "repository_id": c.repository_id,
-            "occurred_at": occurred_at,
-            "commit_count": count,
-            "position": position,
-            "total_count": c.total_count,
-        }
-        for position, c in enumerate(kept)
-        for occurred_at, count in c.days
-    ]
+    commits = []
+    for position, c in enumerate(kept):
+        per_moment: dict[datetime, int] = {}
+        for occurred_at, count in c.days:  # one node a day; summed should two ever share a moment (the key)
+            per_moment[occurred_at] = per_moment.get(occurred_at, 0) + count
+        commits += [
+            {
+                "repository_id": c.repository_id,
+                "occurred_at": occurred_at,
+                "commit_count": count,
+                "position": position,
+                "total_count": c.total_count,
+            }
+            for occurred_at, count in per_moment.items()
+        ]
     return head, sorted(days, key=lambda d: d["day"]), sorted(commits, key=_commit_order)
 
 
