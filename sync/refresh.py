@@ -160,7 +160,7 @@ async def _refresh(
                 result = await apply_snapshot(session, snapshot, datetime.now(UTC))
                 changed = await apply_profiles(session, profiles)
                 changed = await apply_contributions(session, contributions) or changed
-                changed = await apply_counts(session, counts) or changed
+                changed = bool(await apply_counts(session, counts)) or changed
                 if changed and not result.changed:
                     await bump_data_version(session)
                     result = replace(result, changed=True)
