@@ -5,7 +5,8 @@ from pathlib import Path
 
 from db.engine import create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
-from graph.demo.generator import DemoData, generate, load_rows
+from graph.demo.generator import DemoData, generate
+from graph.demo.load import load_rows
 
 SEED = 7
 

@@ -14,7 +14,8 @@ from db.data_version import DataVersionReader
 from db.engine import create_engine, create_read_engine, create_schema, create_sessionmaker
 from db.health import IntegrityMonitor
 from db.settings import DatabaseSettings
-from graph.demo.generator import DEMO_VIEWER, load_demo
+from graph.demo.generator import DEMO_VIEWER
+from graph.demo.load import load_demo
 from graph.demo.placeholder import DEMO_IMAGE_ORIGIN
 from graph.engine import install as install_planned_execution
 from graph.errors import masked_errors_extension

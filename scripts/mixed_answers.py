@@ -25,7 +25,8 @@ from sqlalchemy import text
 from db.engine import create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
 from graph.app import Settings, create_app
-from graph.demo.generator import DEMO_VIEWER, generate, load_rows
+from graph.demo.generator import DEMO_VIEWER, generate
+from graph.demo.load import load_rows
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 from tests.graph.swaps import swap

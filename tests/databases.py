@@ -29,7 +29,8 @@ from sqlalchemy.pool import NullPool
 
 from db.engine import create_engine, create_schema, create_sessionmaker
 from db.settings import DatabaseSettings
-from graph.demo.generator import generate, load_rows
+from graph.demo.generator import generate
+from graph.demo.load import load_rows
 
 # Another session holds the database: one FORCE may not end (insufficient privilege), or a template in use.
 BUSY_DATABASE = {"42501", "55006"}

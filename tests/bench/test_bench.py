@@ -19,7 +19,7 @@ from bench.report import markdown, targets
 from bench.serve import repofolio_app
 from db.settings import DatabaseSettings
 from graph.cli.main import server_options
-from graph.demo.generator import load_rows
+from graph.demo.load import load_rows
 from graph.engine import install
 from graph.errors import masked_errors_extension
 from graph.schema.query import create_schema

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.showcase import Showcase
 from graph.demo import contributions as demo_contributions
-from graph.demo.generator import generate, load_rows
+from graph.demo.generator import generate
+from graph.demo.load import load_rows
 from sync.github.client import GitHubClient
 from sync.github.transport import create_http_client
 from sync.refresh import SyncSummary, refresh

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.data_version import read_data_version
 from db.models import Contributor, Language, Repository, RepositoryContributor, RepositoryLanguage
 from db.showcase import Showcase
-from graph.demo.generator import ANCHOR, DEMO_VIEWER, generate, load_demo, load_rows
+from graph.demo.generator import ANCHOR, DEMO_VIEWER, generate
+from graph.demo.load import load_demo, load_rows
 from sync.linguist import language_color
 
 TABLES = (Contributor, Language, Repository, RepositoryLanguage, RepositoryContributor, Showcase)

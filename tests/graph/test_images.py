@@ -16,7 +16,8 @@ from db.models import Contributor
 from db.settings import DatabaseSettings
 from db.showcase import Showcase
 from graph.app import Settings
-from graph.demo.generator import DEMO_VIEWER, generate, load_rows
+from graph.demo.generator import DEMO_VIEWER, generate
+from graph.demo.load import load_rows
 from graph.schema.images import ImageKind, image_id
 from graph.schema.query import create_schema
 from graph.settings import ApiSettings

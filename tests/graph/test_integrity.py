@@ -14,7 +14,8 @@ from db.health import IntegrityMonitor
 from db.settings import DatabaseSettings
 from graph.app import Settings
 from graph.cli.main import main
-from graph.demo.generator import generate, load_rows
+from graph.demo.generator import generate
+from graph.demo.load import load_rows
 from graph.settings import ApiSettings
 from sync.settings import SyncSettings
 from tests.graph.conftest import running_app

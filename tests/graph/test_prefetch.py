@@ -10,7 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
-from graph.demo.generator import DEMO_VIEWER, generate, load_rows
+from graph.demo.generator import DEMO_VIEWER, generate
+from graph.demo.load import load_rows
 from graph.read.loaders import Primer
 from graph.schema.context import Context, Services
 from graph.settings import ApiSettings

@@ -10,7 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from strawberry.types import ExecutionResult
 
-from graph.demo.generator import DEMO_VIEWER, generate, load_rows
+from graph.demo.generator import DEMO_VIEWER, generate
+from graph.demo.load import load_rows
 from graph.schema.auth import AdminAccess
 from graph.schema.context import Context, Services
 from graph.settings import ApiSettings

@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 import strawberry
 
-from graph.demo.generator import generate, load_rows
+from graph.demo.generator import generate
+from graph.demo.load import load_rows
 from graph.schema.ids import own_id
 from tests.graph.conftest import Database
 from tests.graph.test_schema import PORTFOLIO
