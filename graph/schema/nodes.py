@@ -24,10 +24,10 @@ from graph.schema.status import SyncRun
 from graph.schema.types.blob import Blob, readme_at
 from graph.schema.types.contributor import Contributor
 from graph.schema.types.language import Language
+from graph.schema.types.license import License
 from graph.schema.types.node import Node
 from graph.schema.types.owner import owner_of
 from graph.schema.types.release import Release
-from graph.schema.types.repository import License
 from graph.schema.types.repository import Repository as RepositoryNode
 from graph.schema.types.topic import repository_topic, topic_named
 

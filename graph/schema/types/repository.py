@@ -16,7 +16,6 @@ from graph.read.pagination import Page, PageArgs
 from graph.schema import images
 from graph.schema.context import Context
 from graph.schema.description_html import description_html, short_description_html
-from graph.schema.ids import own_id
 from graph.schema.scalars import HTML, URI, DateTime, GitObjectID
 from graph.schema.types import issues as issue_counts
 from graph.schema.types.blob import Blob, GitObject, readme_at
@@ -26,6 +25,7 @@ from graph.schema.types.enums import RepositoryAffiliation, RepositoryPrivacy, R
 from graph.schema.types.inputs import ContributorOrder, LanguageOrder, RepositoryOrder, StarOrder, order_of
 from graph.schema.types.issues import IssueConnection, PullRequestConnection
 from graph.schema.types.language import Language, LanguageConnection, language_or_none
+from graph.schema.types.license import License
 from graph.schema.types.node import Node, UniformResourceLocatable, path_of
 from graph.schema.types.owner import OWNER_AFFILIATIONS_DEFAULT, RepositoryOwner, UserConnection, owner_of
 from graph.schema.types.release import Release, ReleaseConnection, latest_release, releases
@@ -36,25 +36,6 @@ from graph.schema.types.topic import RepositoryTopic, RepositoryTopicConnection,
 class Ref:
     name: str = strawberry.field(description="The short name, e.g. main.")
     prefix: str = strawberry.field(description="The ref's prefix, e.g. refs/heads/.")
-
-
-@strawberry.type(description="A repository's open source license.")
-class License(Node):
-    key: str = strawberry.field(description="The lowercase SPDX-like key, e.g. mit.")
-    name: str = strawberry.field(description="The license's full name.")
-    spdx_id: str | None = strawberry.field(description="The SPDX identifier, e.g. MIT.")
-    url: URI | None = strawberry.field(description="Where the license text is described.")
-
-    @classmethod
-    def of(cls, data: dict[str, Any]) -> License:
-        key = str(data.get("key") or "other")
-        return cls(
-            id=strawberry.ID(data.get("node_id") or own_id("License", key)),
-            key=key,
-            name=str(data.get("name") or key),
-            spdx_id=data.get("spdx_id"),
-            url=data.get("url"),
-        )
 
 
 @strawberry.type(description="How many people starred a repository (the cache keeps counts, not people).")
