@@ -227,7 +227,7 @@ class FakeGraphQL:
 
     def _contributions(self, account: FakeAccount, args: dict[str, Any]) -> dict[str, Any]:
         def find(full_name: str) -> FakeRepo | None:
-            repo = self.fake._find_repo(*full_name.split("/", 1))
+            repo = self.fake.find_repo(*full_name.split("/", 1))
             return repo if isinstance(repo, FakeRepo) else None
 
         now = datetime.fromtimestamp(self.fake.clock(), UTC)

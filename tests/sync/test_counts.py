@@ -102,15 +102,16 @@ async def test_with_a_token_an_issue_opened_without_a_push_is_followed_and_a_no_
     with_token: SyncOnce, sessionmaker: Maker, reads: Maker, counted: FakeGitHub
 ) -> None:
     """Counts change without a push, so every run asks: one GraphQL document for up to BATCH repositories
-    (1 point on the fake, as on GitHub for a portfolio), beside the pins' one, and no REST request more."""
+    (1 point on the fake, as on GitHub for a portfolio), beside the profiles' and the contributions' ones, and
+    no REST request more."""
     assert (await with_token()).succeeded
     counted.reset_log()
     quiet = await with_token()
     assert quiet.succeeded and not quiet.data_changed
     # 2 profiles, 2 listings, 4 repository GETs (watchers), 4 release lists and the user's public organizations:
-    # 304s, as before counts; then the profiles' document and the counts'.
-    assert (quiet.github_requests, quiet.not_modified, quiet.graphql_points) == (15, 13, 2)
-    assert counted.count("/graphql") == 2
+    # 304s, as before counts; then the profiles' document, the contributions' and the counts'.
+    assert (quiet.github_requests, quiet.not_modified, quiet.graphql_points) == (16, 13, 3)
+    assert counted.count("/graphql") == 3
     assert not [call for call in counted.requests if call.path.endswith("/pulls")]
     async with sessionmaker() as session:
         version = await read_data_version(session)
