@@ -9,7 +9,6 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,21 +20,7 @@ from db.models import Repository
 from db.settings import DatabaseSettings
 from db.showcase import Showcase
 from tests.db.legacy import HIDDEN_SHOWCASE_KEYS, ROWS, make_195a580_database, read_rows
-
-RELEASE_TABLES = ("release", "release_check")
-
-
-def _revisions(conn: Connection) -> tuple[str, ...]:
-    return MigrationContext.configure(conn).get_current_heads()
-
-
-async def _revisions_of(engine: AsyncEngine) -> tuple[str, ...]:
-    async with engine.connect() as conn:
-        return await conn.run_sync(_revisions)
-
-
-def _heads() -> tuple[str, ...]:
-    return tuple(ScriptDirectory.from_config(migrate.alembic_config()).get_heads())
+from tests.db.revisions import heads, make_0002_database, revisions, revisions_of
 
 
 async def test_a_database_made_by_195a580_is_stamped_and_upgraded_with_its_data_intact(
@@ -52,7 +37,7 @@ async def test_a_database_made_by_195a580_is_stamped_and_upgraded_with_its_data_
         hidden = set(await session.scalars(select(Showcase.key).where(Showcase.hidden)))
         names = list(await session.scalars(select(Repository.full_name).order_by(Repository.id)))
         version = await read_data_version(session)
-        assert _heads() == await session.run_sync(lambda s: _revisions(s.connection()))
+        assert heads() == await session.run_sync(lambda s: revisions(s.connection()))
 
     assert hidden == HIDDEN_SHOWCASE_KEYS
     assert names == ["Octo/alpha", "Octo/beta", "Octo/gamma"]
@@ -128,7 +113,7 @@ async def test_the_models_and_the_head_revision_agree(engine: AsyncEngine) -> No
             lambda c: compare_metadata(MigrationContext.configure(c, opts=options), Base.metadata)
         )
     assert differences == []
-    assert await _revisions_of(engine) == _heads()
+    assert await revisions_of(engine) == heads()
 
 
 async def test_a_database_newer_than_this_code_stops_start_up_with_one_line(engine: AsyncEngine) -> None:
@@ -141,9 +126,9 @@ async def test_a_database_newer_than_this_code_stops_start_up_with_one_line(engi
     message = str(raised.value)
     assert "\n" not in message
     assert message.endswith(
-        f"the database is at revision 9999, newer than this repofolio (head {', '.join(_heads())}): upgrade repofolio"
+        f"the database is at revision 9999, newer than this repofolio (head {', '.join(heads())}): upgrade repofolio"
     )
-    assert await _revisions_of(engine) == ("9999",)
+    assert await revisions_of(engine) == ("9999",)
 
 
 async def test_a_database_with_some_of_the_tables_and_no_version_is_refused(db_settings: DatabaseSettings) -> None:
@@ -185,7 +170,7 @@ async def test_a_later_revision_reaches_a_195a580_database_and_keeps_every_row(
     not deleted by cascade with the old copy of the table."""
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "9000_later.py").write_text(LATER_REVISION.format(head=_heads()[0]))
+    (scripts / "versions" / "9000_later.py").write_text(LATER_REVISION.format(head=heads()[0]))
     monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
     url = db_settings.database_url
     await make_195a580_database(url)
@@ -195,7 +180,7 @@ async def test_a_later_revision_reaches_a_195a580_database_and_keeps_every_row(
     try:
         state = await create_schema(engine)
         assert state.made_before_migrations
-        assert await _revisions_of(engine) == ("9000",)
+        assert await revisions_of(engine) == ("9000",)
         async with engine.connect() as conn:
             columns = await conn.run_sync(lambda c: [col["name"] for col in inspect(c).get_columns("repository")])
             if conn.dialect.name == "sqlite":
@@ -206,14 +191,6 @@ async def test_a_later_revision_reaches_a_195a580_database_and_keeps_every_row(
     assert await read_rows(url) == before
 
 
-async def _make_0002_database(url: str, engine: AsyncEngine) -> None:
-    """A database of the release before the pins at `url`: 195a580's, with its data, upgraded to revision 0002."""
-    await make_195a580_database(url)
-    async with engine.begin() as conn:
-        await conn.run_sync(lambda c: command.stamp(migrate.alembic_config(c), migrate.BASELINE))
-        await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0002"))
-
-
 async def test_0004_profiles_upgrades_a_database_of_the_previous_release_with_its_runs(
     db_settings: DatabaseSettings,
 ) -> None:
@@ -222,11 +199,11 @@ async def test_0004_profiles_upgrades_a_database_of_the_previous_release_with_it
     url = db_settings.database_url
     engine = create_engine(db_settings)
     try:
-        await _make_0002_database(url, engine)
-        assert await _revisions_of(engine) == ("0002",)
+        await make_0002_database(url, engine)
+        assert await revisions_of(engine) == ("0002",)
         before = await read_rows(url)
         await create_schema(engine)
-        assert await _revisions_of(engine) == _heads()
+        assert await revisions_of(engine) == heads()
         async with engine.connect() as conn:
             runs = (await conn.execute(text("SELECT skipped, graphql_points FROM sync_run ORDER BY id"))).all()
             pins = (await conn.execute(text("SELECT count(*) FROM pinned_item"))).scalar()
@@ -245,7 +222,7 @@ async def test_0005_images_adds_an_empty_image_table_to_a_database_at_0002_and_k
     url = db_settings.database_url
     engine = create_engine(db_settings)
     try:
-        await _make_0002_database(url, engine)
+        await make_0002_database(url, engine)
         before = await read_rows(url)
         await create_schema(engine)
         async with engine.connect() as conn:
@@ -274,155 +251,4 @@ async def test_an_upgraded_database_has_depth_columns_unknown_until_its_next_syn
         scopes = list(await session.scalars(select(bookkeeping.SyncRun.depth_scope)))
     assert watchers == [None, None, None]
     assert scopes and set(scopes) == {None}
-    assert await read_rows(url) == before
-
-
-async def test_0009_outside_repositories_adds_empty_lists_to_a_database_at_0006_and_keeps_its_rows(
-    db_settings: DatabaseSettings,
-) -> None:
-    """A database the previous release left at 0006, with data in it, gets the contributed lists and the light
-    record marks, both empty until a sync with a token; every row it had is as it was, and downgrading to 0006
-    removes both tables again."""
-    url = db_settings.database_url
-    engine = create_engine(db_settings)
-    try:
-        await _make_0002_database(url, engine)
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
-        before = await read_rows(url)
-        await create_schema(engine)
-        async with engine.connect() as conn:
-            tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
-            counts = [
-                (await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar()
-                for table in ("contributed_repository", "outside_repository")
-            ]
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0006_repository_depth"))
-            after_downgrade = await conn.run_sync(lambda c: inspect(c).get_table_names())
-    finally:
-        await engine.dispose()
-    assert {"contributed_repository", "outside_repository"} <= set(tables) and counts == [0, 0]
-    assert not {"contributed_repository", "outside_repository"} & set(after_downgrade)
-    assert await read_rows(url) == before
-
-
-async def test_0008_profile_fields_reaches_a_database_at_0006_with_counts_unknown_and_keeps_every_row(
-    db_settings: DatabaseSettings,
-) -> None:
-    """A database the previous release left at 0006, with data in it, gets the follower, following and member
-    counts (null: unknown until the next sync reads the profiles) and empty membership and status tables; its
-    contributors, repositories and the rows pointing at them are as they were, and a downgrade to 0006 removes
-    the additions again."""
-    url = db_settings.database_url
-    engine = create_engine(db_settings)
-    try:
-        await _make_0002_database(url, engine)
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
-        before = await read_rows(url)
-        await create_schema(engine)
-        async with engine.connect() as conn:
-            counts = (
-                await conn.execute(text("SELECT followers_count, following_count, members_count FROM contributor"))
-            ).all()
-            memberships = (await conn.execute(text("SELECT count(*) FROM organization_membership"))).scalar()
-            statuses = (await conn.execute(text("SELECT count(*) FROM owner_status"))).scalar()
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0006_repository_depth"))
-            tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
-            columns = await conn.run_sync(lambda c: [col["name"] for col in inspect(c).get_columns("contributor")])
-    finally:
-        await engine.dispose()
-    assert counts and set(counts) == {(None, None, None)}
-    assert (memberships, statuses) == (0, 0)
-    assert "organization_membership" not in tables and "owner_status" not in tables
-    assert "followers_count" not in columns
-    assert await read_rows(url) == before
-
-
-async def test_0010_releases_adds_empty_release_tables_to_a_database_at_0006_and_keeps_its_rows(
-    db_settings: DatabaseSettings,
-) -> None:
-    """A database the previous release left at 0006_repository_depth, with data in it, gets the release
-    tables (issue 13) empty on its next start, so its next sync reads every repository's releases; every row
-    it had is as it was, and downgrading to 0006 removes the tables again."""
-    url = db_settings.database_url
-    engine = create_engine(db_settings)
-    try:
-        await _make_0002_database(url, engine)
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
-        before = await read_rows(url)
-        await create_schema(engine)
-        assert await _revisions_of(engine) == _heads()
-        async with engine.connect() as conn:
-            counts = [(await conn.execute(text(f"SELECT count(*) FROM {t}"))).scalar() for t in RELEASE_TABLES]
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0006_repository_depth"))
-            after_downgrade = await conn.run_sync(lambda c: inspect(c).get_table_names())
-    finally:
-        await engine.dispose()
-    assert counts == [0, 0]
-    assert not set(RELEASE_TABLES) & set(after_downgrade)
-    assert await read_rows(url) == before
-
-
-async def test_0011_repository_counts_leaves_every_count_unknown_until_the_next_sync_and_downgrades(
-    db_settings: DatabaseSettings,
-) -> None:
-    """0011_repository_counts on a database of an earlier release: each repository's issue and pull-request
-    counts are null (unknown: the API says so rather than answering 0, and the next sync reads them); every
-    other row is as it was, and downgrading to 0006 drops the five columns and keeps every row."""
-    url = db_settings.database_url
-    await make_195a580_database(url)
-    before = await read_rows(url)
-    async with open_database(db_settings) as sessionmaker, sessionmaker() as session:
-        counts = (
-            await session.execute(
-                select(
-                    Repository.open_issues,
-                    Repository.closed_issues,
-                    Repository.open_pull_requests,
-                    Repository.closed_pull_requests,
-                    Repository.merged_pull_requests,
-                )
-            )
-        ).all()
-    assert len(counts) == 3 and set(counts) == {(None,) * 5}
-    assert await read_rows(url) == before
-    engine = create_engine(db_settings)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0006_repository_depth"))
-            columns = await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("repository")})
-    finally:
-        await engine.dispose()
-    assert "subscribers_count" in columns and not columns & {"open_issues", "merged_pull_requests"}
-    assert await read_rows(url) == before
-
-
-async def test_0007_contributions_adds_empty_contribution_tables_to_a_database_of_the_previous_release(
-    db_settings: DatabaseSettings,
-) -> None:
-    """A database at 0006_repository_depth (the release before the contributions) with data in it reaches head
-    with the three contribution tables empty and every row as it was; downgrading to 0006 drops them again."""
-    url = db_settings.database_url
-    engine = create_engine(db_settings)
-    tables = ("contribution_window", "contribution_day", "commit_contribution")
-    try:
-        await _make_0002_database(url, engine)
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
-        before = await read_rows(url)
-        await create_schema(engine)
-        async with engine.connect() as conn:
-            counts = [(await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar() for table in tables]  # noqa: S608
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0006_repository_depth"))
-            after_downgrade = await conn.run_sync(lambda c: inspect(c).get_table_names())
-    finally:
-        await engine.dispose()
-    assert counts == [0, 0, 0]
-    assert not set(tables) & set(after_downgrade)
     assert await read_rows(url) == before

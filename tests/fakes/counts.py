@@ -28,6 +28,14 @@ def checked(counts: dict[str, int], states: tuple[str, ...], what: str) -> dict[
     return {state: counts.get(state, 0) for state in states}
 
 
+def set_counts(repo: FakeRepo, issues: dict[str, int] | None, pulls: dict[str, int] | None) -> None:
+    """FakeGitHub.set_counts: the kinds given replace the repository's counts by state."""
+    if issues is not None:
+        repo.issue_counts = checked(issues, ISSUE_STATES, "issue")
+    if pulls is not None:
+        repo.pull_counts = checked(pulls, PULL_STATES, "pull-request")
+
+
 def open_pulls_answer(request: httpx.Request, repo: FakeRepo, api: str, paginate: Callable[..., Answer]) -> Answer:
     """GET /repos/{o}/{r}/pulls: the open ones (state=open, GitHub's default), numbered 1..n; the fake keeps
     counts, so closed lists are empty."""

@@ -1,7 +1,6 @@
 """FakeGitHub: an in-memory GitHub REST API, as one plain request → response function.
 
-In-process (fast unit tests); `handle` is sync, which httpx.MockTransport accepts for AsyncClient too:
-
+In-process, `handle` is sync, which httpx.MockTransport accepts for AsyncClient too:
     fake = FakeGitHub()
     fake.add_user("octocat", name="The Octocat")
     fake.add_repo("octocat", "hello", language_bytes={"Python": 1200}, contributors=[("octocat", 5)])
@@ -9,11 +8,11 @@ In-process (fast unit tests); `handle` is sync, which httpx.MockTransport accept
     async with httpx.AsyncClient(transport=transport, base_url=GITHUB_API, follow_redirects=True) as client:
         ...
 
-Over a real socket: `async with serve(fake) as base_url:` (tests/fakes/server.py).
-
-State is built with add_user/add_org/add_repo(s)/add_release and changed with set_repo, set_languages,
-set_contributors, set_release, set_counts, rename_repo, delete_repo and answer(); failures are injected with rate_limit, fail_next and
-secondary_limit_next; `moved_to` and `links_to` send clients to another server. Ids and timestamps are deterministic (see state.py).
+Over a real socket: `async with serve(fake) as base_url:` (tests/fakes/server.py). State is built with
+add_user/add_org/add_repo(s)/add_release and changed with set_repo, set_languages, set_contributors,
+set_release, set_counts, rename_repo, delete_repo and answer(); failures are injected with rate_limit,
+fail_next and secondary_limit_next; `moved_to` and `links_to` send clients to another server. Ids and
+timestamps are deterministic (see state.py).
 """
 
 import asyncio
@@ -30,8 +29,7 @@ from tests.fakes import counts, responses, routes, templates
 from tests.fakes.graphql import PATHS as GRAPHQL_PATHS
 from tests.fakes.graphql import FakeGraphQL
 from tests.fakes.hold import Hold
-from tests.fakes.releases import FIELDS as RELEASE_FIELDS
-from tests.fakes.releases import FakeRelease
+from tests.fakes.releases import FakeReleases
 from tests.fakes.state import (
     ACCOUNT_EPOCH,
     REPO_ENDPOINTS,
@@ -61,11 +59,9 @@ class FakeGitHub:
         latency: float = 0.0,
     ) -> None:
         self.clock = clock
-        # Seconds to wait before answering; honoured by handle_async and the loopback server, not by handle.
-        self.latency = latency
+        self.latency = latency  # seconds before answering: handle_async and the loopback server, not handle
         self._next_account_id = first_account_id
         self._next_repo_id = first_repo_id
-        self._next_release_id = 1
         self.accounts: dict[str, FakeAccount] = {}  # lower(login) -> account
         self.repos_by_id: dict[int, FakeRepo] = {}
         self.names = RepoNames()  # the live repositories' names, and old ones that redirect
@@ -79,6 +75,8 @@ class FakeGitHub:
         # A base URL: Link headers point there instead of at the request's own base (a proxy gone wrong).
         self.links_to: str | None = None
         self._lock = threading.RLock()  # the loopback server answers from its own thread
+        self.releases = FakeReleases(self._lock, self.repo)  # tests/fakes/releases.py
+        self.add_release, self.set_release = self.releases.add, self.releases.set
         self.hold: Hold | None = None  # keeps matching requests waiting (tests/fakes/hold.py); handle_async only
 
     def __repr__(self) -> str:
@@ -220,11 +218,7 @@ class FakeGitHub:
         """Issues by state (OPEN, CLOSED) and pull requests (OPEN, CLOSED, MERGED); a state left out is 0, a
         kind left out keeps its counts. REST's open_issues_count follows (tests/fakes/counts.py)."""
         with self._lock:
-            repo = self.repo(owner, name)
-            if issues is not None:
-                repo.issue_counts = counts.checked(issues, counts.ISSUE_STATES, "issue")
-            if pulls is not None:
-                repo.pull_counts = counts.checked(pulls, counts.PULL_STATES, "pull-request")
+            counts.set_counts(self.repo(owner, name), issues, pulls)
 
     def set_languages(self, owner: str, name: str, language_bytes: dict[str, int]) -> None:
         with self._lock:
@@ -271,29 +265,6 @@ class FakeGitHub:
             repo = self.repo(owner, name)
             repo.deleted = True
             self.names.remove(repo)
-
-    def add_release(self, owner: str, name: str, tag_name: str, /, **fields: Any) -> FakeRelease:
-        """Publish a release (tests/fakes/releases.py); created_at defaults to a day after the previous one."""
-        with self._lock:
-            repo = self.repo(owner, name)
-            last = max((r.created_at for r in repo.releases), default=repo.created_at)
-            fields.setdefault("created_at", last + timedelta(days=1))
-            if not fields.get("draft"):
-                fields.setdefault("published_at", fields["created_at"] + timedelta(hours=1))
-            release = FakeRelease(id=self._next_release_id, tag_name=tag_name, **fields)
-            self._next_release_id += 1
-            repo.releases.append(release)
-            return release
-
-    def set_release(self, owner: str, name: str, tag_name: str, /, **changes: Any) -> None:
-        """Change a release's fields (FakeRelease's names), e.g. set_release("o", "r", "v1", prerelease=True)."""
-        unknown = set(changes) - RELEASE_FIELDS
-        if unknown:
-            raise TypeError(f"unknown release fields {sorted(unknown)}; known: {sorted(RELEASE_FIELDS)}")
-        with self._lock:
-            (release,) = [r for r in self.repo(owner, name).releases if r.tag_name == tag_name]
-            for key, value in changes.items():
-                setattr(release, key, value)
 
     def answer(self, owner: str, name: str, endpoint: str, status: int | None) -> None:
         """Force GitHub's canned answer on one endpoint ("repo", "languages", "contributors"); None clears.

@@ -3,11 +3,16 @@
 import html
 import json
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from tests.fakes import templates
+
+if TYPE_CHECKING:
+    from tests.fakes.state import FakeRepo
 
 
 @dataclass
@@ -27,6 +32,38 @@ class FakeRelease:
 
 
 FIELDS = frozenset(FakeRelease.__dataclass_fields__) - {"id", "tag_name"}
+
+
+class FakeReleases:
+    """FakeGitHub's add_release and set_release: each repository's releases, ids counted across the fake."""
+
+    def __init__(self, lock: threading.RLock, repo: Callable[[str, str], "FakeRepo"]) -> None:
+        self._lock = lock
+        self._repo = repo
+        self._next_id = 1
+
+    def add(self, owner: str, name: str, tag_name: str, /, **fields: Any) -> FakeRelease:
+        """Publish a release; created_at defaults to a day after the previous one."""
+        with self._lock:
+            repo = self._repo(owner, name)
+            last = max((r.created_at for r in repo.releases), default=repo.created_at)
+            fields.setdefault("created_at", last + timedelta(days=1))
+            if not fields.get("draft"):
+                fields.setdefault("published_at", fields["created_at"] + timedelta(hours=1))
+            release = FakeRelease(id=self._next_id, tag_name=tag_name, **fields)
+            self._next_id += 1
+            repo.releases.append(release)
+            return release
+
+    def set(self, owner: str, name: str, tag_name: str, /, **changes: Any) -> None:
+        """Change a release's fields (FakeRelease's names), e.g. set_release("o", "r", "v1", prerelease=True)."""
+        unknown = set(changes) - FIELDS
+        if unknown:
+            raise TypeError(f"unknown release fields {sorted(unknown)}; known: {sorted(FIELDS)}")
+        with self._lock:
+            (release,) = [r for r in self._repo(owner, name).releases if r.tag_name == tag_name]
+            for key, value in changes.items():
+                setattr(release, key, value)
 
 
 def media_of(accept: str) -> str:
