@@ -66,10 +66,13 @@ async def measure(repositories: int) -> None:
     first, nightly = await runs(build_fake(repositories), token, 2, reset_between=False)
     anonymous = SyncSettings(github_api_url=GITHUB_API, github_owners="octocat")
     attempts = await runs(build_fake(repositories), anonymous, 50, reset_between=True)
+    # The fake charges GraphQL's minimum, 1 point a document, so points are documents here; on GitHub the run's
+    # graphqlPoints is what GitHub's rateLimit answered.
+    rest_charged = nightly.github_requests - nightly.not_modified - nightly.graphql_points
     print(
         f"{repositories:>5} repositories | first sync: {first.github_requests:>4} requests "
-        f"({first.not_modified} x 304) | no-change sync: {nightly.github_requests} requests "
-        f"({nightly.not_modified} x 304, {nightly.github_requests - nightly.not_modified} charged), "
+        f"({first.graphql_points} GraphQL documents) | no-change sync: {nightly.github_requests} requests "
+        f"({nightly.not_modified} x 304, {rest_charged} REST charged, {nightly.graphql_points} GraphQL documents), "
         f"data changed: {nightly.data_changed} | "
         f"without a token: {len(attempts)} runs, {sum(s.github_requests for s in attempts)} requests, "
         f"last {attempts[-1].status}"
