@@ -25,7 +25,8 @@ ISSUED = """{
       primaryLanguage { id name }
       contributors(first: 1) { nodes { id login } }
       repositoryTopics(first: 1) { nodes { id url topic { id name } } }
-      object(expression: "HEAD:README.md") { ... on Blob { id oid } } } } }
+      object(expression: "HEAD:README.md") { ... on Blob { id oid } }
+      releases(first: 1) { nodes { id tagName } } } } }
   organization(login: "fictional-demo-labs") { id login }
   syncStatus { lastRun { id trigger status } }
 }"""
@@ -34,7 +35,8 @@ NODE = """query($id: ID!) { node(id: $id) { __typename ...Fields } }
 fragment Fields on Node { id
   ... on User { login } ... on Organization { login } ... on Repository { name } ... on Contributor { login }
   ... on Language { name } ... on License { key name spdxId } ... on Topic { name }
-  ... on RepositoryTopic { url topic { id name } } ... on SyncRun { trigger status } ... on Blob { oid } }"""
+  ... on RepositoryTopic { url topic { id name } } ... on SyncRun { trigger status } ... on Blob { oid }
+  ... on Release { tagName } }"""
 
 NODES = NODE.replace("query($id: ID!) { node(id: $id)", "query($ids: [ID!]!) { nodes(ids: $ids)")
 
@@ -63,6 +65,9 @@ async def issued(execute: Execute, demo_db: async_sessionmaker[AsyncSession]) ->
     )
     repository_topic = repository["repositoryTopics"]["nodes"][0]
     readme = next(node["object"] for node in data["viewer"]["repositories"]["nodes"] if node["object"])
+    release = next(
+        node["releases"]["nodes"][0] for node in data["viewer"]["repositories"]["nodes"] if node["releases"]["nodes"]
+    )
     return {
         "User": {"id": data["viewer"]["id"], "login": data["viewer"]["login"]},
         "Organization": data["organization"],
@@ -74,6 +79,7 @@ async def issued(execute: Execute, demo_db: async_sessionmaker[AsyncSession]) ->
         "RepositoryTopic": repository_topic,
         "SyncRun": data["syncStatus"]["lastRun"],
         "Blob": readme,
+        "Release": release,
     }
 
 
