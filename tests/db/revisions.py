@@ -1,4 +1,4 @@
-"""For the migration tests: the revisions a database is at, this code's heads, and a database at 0002."""
+"""For the migration tests: the revisions a database is at, this code's heads, and databases at 0002 and 0006."""
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
@@ -29,3 +29,10 @@ async def make_0002_database(url: str, engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         await conn.run_sync(lambda c: command.stamp(migrate.alembic_config(c), migrate.BASELINE))
         await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0002"))
+
+
+async def make_0006_database(url: str, engine: AsyncEngine) -> None:
+    """A database of the release before issues 12 and 13 at `url`: 0002's, upgraded to 0006_repository_depth."""
+    await make_0002_database(url, engine)
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))

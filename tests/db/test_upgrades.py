@@ -9,7 +9,7 @@ from db.engine import create_engine, create_schema, open_database
 from db.models import Repository
 from db.settings import DatabaseSettings
 from tests.db.legacy import make_195a580_database, read_rows
-from tests.db.revisions import heads, make_0002_database, revisions_of
+from tests.db.revisions import heads, make_0006_database, revisions_of
 
 RELEASE_TABLES = ("release", "release_check")
 
@@ -23,9 +23,7 @@ async def test_0009_outside_repositories_adds_empty_lists_to_a_database_at_0006_
     url = db_settings.database_url
     engine = create_engine(db_settings)
     try:
-        await make_0002_database(url, engine)
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
+        await make_0006_database(url, engine)
         before = await read_rows(url)
         await create_schema(engine)
         async with engine.connect() as conn:
@@ -54,9 +52,7 @@ async def test_0008_profile_fields_reaches_a_database_at_0006_with_counts_unknow
     url = db_settings.database_url
     engine = create_engine(db_settings)
     try:
-        await make_0002_database(url, engine)
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
+        await make_0006_database(url, engine)
         before = await read_rows(url)
         await create_schema(engine)
         async with engine.connect() as conn:
@@ -87,9 +83,7 @@ async def test_0010_releases_adds_empty_release_tables_to_a_database_at_0006_and
     url = db_settings.database_url
     engine = create_engine(db_settings)
     try:
-        await make_0002_database(url, engine)
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
+        await make_0006_database(url, engine)
         before = await read_rows(url)
         await create_schema(engine)
         assert await revisions_of(engine) == heads()
@@ -148,9 +142,7 @@ async def test_0007_contributions_adds_empty_contribution_tables_to_a_database_o
     engine = create_engine(db_settings)
     tables = ("contribution_window", "contribution_day", "commit_contribution")
     try:
-        await make_0002_database(url, engine)
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0006_repository_depth"))
+        await make_0006_database(url, engine)
         before = await read_rows(url)
         await create_schema(engine)
         async with engine.connect() as conn:
